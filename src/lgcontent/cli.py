@@ -1,0 +1,176 @@
+"""The command line: a thin Click layer over packs, runner and reporters.
+
+Exit status: 0 nothing at or above the failing level, 1 findings at or above
+it, 2 a usage, rule or input error (always with a one-line message).
+"""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import LgcontentError
+from .findings import SEVERITY_NAMES, Severity
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+FAIL_ON = (*SEVERITY_NAMES, "never")
+
+
+def _error(message: str) -> None:
+    click.echo(f"lgcontent: error: {message}", err=True)
+
+
+def _load_rules(extra_packs: tuple[str, ...]):
+    from .packs import builtin_rules_dir, load_packs
+
+    return load_packs([builtin_rules_dir(), *(Path(p) for p in extra_packs)])
+
+
+def _rules_or_exit(extra_packs: tuple[str, ...]):
+    try:
+        return _load_rules(extra_packs)
+    except LgcontentError as exc:
+        _error(str(exc))
+        sys.exit(EXIT_ERROR)
+
+
+_EPILOG = """\b
+Common tasks:
+  lgcontent check page.html             check one page
+  lgcontent check export/               check every page in a folder
+  lgcontent check guide.md --format concise
+  cat page.md | lgcontent check - --stdin-format markdown
+  lgcontent rules                       list every rule
+  lgcontent explain links.vague-text    why a rule exists and how to fix it
+"""
+
+
+@click.group(epilog=_EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="lgcontent")
+def main() -> None:
+    """Check council web pages against the LocalGov Digital Content Standard:
+    plain English, readability, clear link text and sound page structure."""
+
+
+@main.command(epilog="""\b
+Examples:
+  lgcontent check examples/
+  lgcontent check page.html guide.md docs/
+  lgcontent check export/ --format json > findings.json
+  lgcontent check page.html --format concise --fail-on warning
+  lgcontent check page.html --content-selector "#content"
+  cat page.md | lgcontent check - --stdin-format markdown
+""")
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option("--format", "fmt", type=click.Choice(["rich", "concise", "json"]), default="rich",
+              show_default=True, help="Report style: rich (for people), concise (one line a finding)"
+              " or json (for other tools).")
+@click.option("--fail-on", type=click.Choice(FAIL_ON), default="error", show_default=True,
+              help="Exit with status 1 when there are findings this serious or worse."
+              " Example: --fail-on warning.")
+@click.option("--stdin-format", type=click.Choice(["markdown", "html"]), default="markdown",
+              show_default=True, help="What standard input holds, when a PATH is '-'.")
+@click.option("--content-selector", metavar="CSS",
+              help="Check only the part of each HTML page matching this CSS selector, instead of"
+                   " <main>. Example: --content-selector '#content'.")
+@click.option("--pack", "packs", multiple=True, metavar="DIR", type=click.Path(),
+              help="Also load rules from this folder of packs (or one pack folder). Repeatable.")
+@click.option("--color/--no-color", default=None,
+              help="Force colour on or off (default: colour on a terminal, off with NO_COLOR set).")
+def check(paths: tuple[str, ...], fmt: str, fail_on: str, stdin_format: str,
+          content_selector: str | None, packs: tuple[str, ...], color: bool | None) -> None:
+    """Check HTML and Markdown pages, and folders of them (.html .htm .md .markdown).
+
+    Use '-' as a PATH to read one page from standard input.
+    """
+    from .reporters import reporter_class
+    from .runner import CheckOptions, Summary, check_paths
+
+    if content_selector is not None:
+        _check_selector(content_selector)
+    rules = [r for r in _rules_or_exit(packs) if r.enabled]
+    _use_replacement_on_unencodable(sys.stdout)
+    reporter = reporter_class(fmt)(sys.stdout, color=color)
+    options = CheckOptions(stdin_format=stdin_format, content_selector=content_selector,
+                           read_stdin=sys.stdin.buffer.read)
+    summary = Summary()
+    for result in check_paths(paths, rules, options):
+        summary.add(result)
+        if result.error is not None:
+            _error(f"{result.path}: {result.error}")
+        reporter.page(result)
+    reporter.finish(summary)
+    sys.stdout.flush()
+    if summary.unchecked:
+        sys.exit(EXIT_ERROR)
+    if fail_on != "never" and summary.worst_at_least(Severity.parse(fail_on)):
+        sys.exit(EXIT_FINDINGS)
+    sys.exit(EXIT_OK)
+
+
+def _check_selector(selector: str) -> None:
+    import soupsieve
+
+    try:
+        soupsieve.compile(selector)
+    except soupsieve.SelectorSyntaxError as exc:
+        raise click.BadParameter(f"not a valid CSS selector: {exc.args[0]}",
+                                 param_hint="--content-selector") from None
+
+
+def _use_replacement_on_unencodable(stream) -> None:
+    """Never crash on a character the terminal's encoding lacks."""
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(errors="backslashreplace")
+
+
+@main.command(name="rules", epilog="""\b
+Examples:
+  lgcontent rules
+  lgcontent rules --format json
+""")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="table (for people) or json (every field of every rule).")
+@click.option("--pack", "packs", multiple=True, metavar="DIR", type=click.Path(),
+              help="Also list rules from this folder of packs. Repeatable.")
+def rules_command(fmt: str, packs: tuple[str, ...]) -> None:
+    """List every rule: id, pack, severity and what it checks."""
+    from .reporters.rule_docs import rules_as_json, rules_table
+
+    rules = _rules_or_exit(packs)
+    if fmt == "json":
+        click.echo(rules_as_json(rules))
+    else:
+        rules_table(rules, sys.stdout)
+
+
+@main.command(epilog="""\b
+Examples:
+  lgcontent explain links.vague-text
+  lgcontent explain plain-english.words-to-avoid
+""")
+@click.argument("rule_id", metavar="RULE")
+@click.option("--pack", "packs", multiple=True, metavar="DIR", type=click.Path(),
+              help="Also look in this folder of packs. Repeatable.")
+def explain(rule_id: str, packs: tuple[str, ...]) -> None:
+    """Explain one rule: why it matters, its source, examples and how to fix it."""
+    from .packs import find_rule
+    from .reporters.rule_docs import explain_rule
+
+    rules = _rules_or_exit(packs)
+    rule = find_rule(rules, rule_id)
+    if rule is None:
+        close = difflib.get_close_matches(rule_id, [r.id for r in rules], n=3)
+        hint = f" Did you mean: {', '.join(close)}?" if close else " Run 'lgcontent rules' to list them."
+        _error(f"there is no rule called '{rule_id}'.{hint}")
+        sys.exit(EXIT_ERROR)
+    explain_rule(rule, sys.stdout)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

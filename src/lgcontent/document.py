@@ -1,0 +1,254 @@
+"""The document model every loader produces and every rule kind reads.
+
+Loaders turn HTML or Markdown into a :class:`Document`. Each piece of text keeps,
+for every character, the offsets of the source characters it came from, so a
+finding points at the exact characters of the original file (through entities,
+inline tags, escapes, CRLF and front matter) without searching for the text again.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from typing import Iterator
+
+#: Stands for a forced line break (``<br>``, a Markdown hard break) in raw text.
+HARD_BREAK = "\u2028"
+
+_WHITESPACE = re.compile(r"\s+")
+
+#: Block kinds a rule can name in its ``scope``.
+BLOCK_KINDS: tuple[str, ...] = (
+    "paragraph",
+    "list-item",
+    "table-cell",
+    "heading",
+    "blockquote",
+    "caption",
+)
+
+
+class LineIndex:
+    """Turns a character offset in the source into a 1-based line and column.
+
+    ``\\r\\n``, a lone ``\\r`` and ``\\n`` each end a line, as they do in editors.
+    Columns count characters (code points), starting at 1.
+    """
+
+    def __init__(self, source: str) -> None:
+        starts = [0]
+        i = 0
+        n = len(source)
+        find_cr = source.find
+        while True:
+            nl = find_cr("\n", i)
+            cr = find_cr("\r", i)
+            if nl < 0 and cr < 0:
+                break
+            if cr >= 0 and (nl < 0 or cr < nl):
+                i = cr + 2 if cr + 1 < n and source[cr + 1] == "\n" else cr + 1
+            else:
+                i = nl + 1
+            starts.append(i)
+        self._starts = starts
+        self._length = n
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of ``offset``."""
+        offset = max(0, min(offset, self._length))
+        line = bisect.bisect_right(self._starts, offset) - 1
+        return line + 1, offset - self._starts[line] + 1
+
+    def line_start(self, line: int) -> int:
+        """Offset of the first character of 1-based ``line``."""
+        return self._starts[max(0, min(line - 1, len(self._starts) - 1))]
+
+    def line_span(self, line: int) -> tuple[int, int]:
+        """(start, end) offsets of 1-based ``line`` without its line break."""
+        start = self.line_start(line)
+        end = self._starts[line] if line < len(self._starts) else self._length
+        return start, end
+
+    @property
+    def line_count(self) -> int:
+        return len(self._starts)
+
+
+@dataclass(slots=True)
+class SourceText:
+    """Text with, for every character, the source offsets it came from.
+
+    ``starts[i]`` is the offset of the first source character behind ``text[i]``;
+    ``ends[i]`` the offset just past the last one (an entity such as ``&amp;``
+    stands behind one character but covers five).
+    """
+
+    text: str = ""
+    starts: list[int] = field(default_factory=list)
+    ends: list[int] = field(default_factory=list)
+
+    def append(self, chars: str, start: int, end: int | None = None) -> None:
+        """Add characters that all come from source ``start``..``end``.
+
+        With ``end`` omitted, each character is one source character in a row.
+        """
+        if not chars:
+            return
+        self.text += chars
+        if end is None:
+            self.starts.extend(range(start, start + len(chars)))
+            self.ends.extend(range(start + 1, start + len(chars) + 1))
+        else:
+            self.starts.extend([start] * len(chars))
+            self.ends.extend([end] * len(chars))
+
+    def span(self, begin: int, finish: int) -> tuple[int, int]:
+        """Source (start, end) offsets of ``text[begin:finish]``."""
+        if not self.text:
+            return 0, 0
+        begin = max(0, min(begin, len(self.text) - 1))
+        finish = max(begin + 1, min(finish, len(self.text)))
+        return self.starts[begin], self.ends[finish - 1]
+
+    def source_span(self) -> tuple[int, int]:
+        return self.span(0, len(self.text))
+
+    def normalised(self, keep_newlines: bool = True) -> "SourceText":
+        """Collapse runs of white space to one space and trim both ends.
+
+        A forced line break (:data:`HARD_BREAK`, from ``<br>`` or a Markdown hard
+        break) survives as a newline when ``keep_newlines`` is set, because it
+        ends a line the way a full stop does. Newlines in the source are spaces.
+        """
+        text, starts, ends = self.text, self.starts, self.ends
+        # Words (runs of non-space) with the white space run that came before each.
+        segments: list[tuple[int, int, re.Match[str] | None]] = []
+        position = 0
+        before: re.Match[str] | None = None
+        for run in _WHITESPACE.finditer(text):
+            if run.start() > position:
+                segments.append((position, run.start(), before))
+            before = run
+            position = run.end()
+        if position < len(text):
+            segments.append((position, len(text), before))
+        parts: list[str] = []
+        out_starts: list[int] = []
+        out_ends: list[int] = []
+        for n, (begin, finish, space) in enumerate(segments):
+            if n and space is not None:
+                hard = keep_newlines and HARD_BREAK in space.group()
+                parts.append("\n" if hard else " ")
+                out_starts.append(starts[space.start()])
+                out_ends.append(ends[space.start()])
+            parts.append(text[begin:finish])
+            out_starts.extend(starts[begin:finish])
+            out_ends.extend(ends[begin:finish])
+        out = SourceText()
+        out.text = "".join(parts)
+        out.starts = out_starts
+        out.ends = out_ends
+        return out
+
+
+@dataclass(slots=True)
+class Block:
+    """One run of prose: a paragraph, list item, table cell, heading..."""
+
+    kind: str
+    content: SourceText
+    heading_level: int = 0
+    list_ordered: bool = False
+
+    @property
+    def text(self) -> str:
+        return self.content.text
+
+
+@dataclass(slots=True)
+class Heading:
+    level: int
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class Link:
+    """A link: its visible text (with image alt text standing in for images)."""
+
+    text: str
+    href: str
+    start: int
+    end: int
+    has_image: bool = False
+    in_heading: bool = False
+
+
+@dataclass(slots=True)
+class Image:
+    src: str
+    alt: str | None  # None: no alt attribute at all
+    start: int
+    end: int
+    in_link: bool = False
+    labelled: bool = False  # named another way (aria-label, title) or marked decorative
+
+
+@dataclass(slots=True)
+class MetaField:
+    """Page metadata (title, description, language) and where it is written."""
+
+    value: str
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class Suppression:
+    """A ``lgcontent-disable`` / ``-enable`` / ``-disable-next-line`` comment."""
+
+    action: str  # "disable", "enable" or "disable-next-line"
+    rules: tuple[str, ...]  # empty: every rule
+    line: int  # line of the comment's start
+    end_line: int  # line of the comment's end
+    reason: str = ""
+
+
+@dataclass(slots=True)
+class Document:
+    """A checked page: its source text, metadata, prose blocks and links."""
+
+    path: str
+    format: str  # "html" or "markdown"
+    source: str
+    title: MetaField | None = None
+    description: MetaField | None = None
+    lang: MetaField | None = None
+    blocks: list[Block] = field(default_factory=list)
+    headings: list[Heading] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    images: list[Image] = field(default_factory=list)
+    suppressions: list[Suppression] = field(default_factory=list)
+    has_html_element: bool = False  # HTML only: whether an <html> tag was written
+    notes: list[str] = field(default_factory=list)  # things the user should know
+    _lines: LineIndex | None = None
+
+    @property
+    def lines(self) -> LineIndex:
+        if self._lines is None:
+            self._lines = LineIndex(self.source)
+        return self._lines
+
+    def position(self, offset: int) -> tuple[int, int]:
+        return self.lines.position(offset)
+
+    def blocks_of(self, kinds: frozenset[str] | set[str]) -> Iterator[Block]:
+        return (b for b in self.blocks if b.kind in kinds)
+
+    def body_start(self) -> int:
+        """Offset where the checked content begins (for page-level findings)."""
+        if self.blocks:
+            return self.blocks[0].content.starts[0] if self.blocks[0].content.starts else 0
+        return 0

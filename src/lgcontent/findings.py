@@ -1,0 +1,71 @@
+"""What a check found: a Finding, with its severity and exact position."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+
+class Severity(IntEnum):
+    """Ordered so that ``>=`` means "at least as serious as"."""
+
+    SUGGESTION = 1
+    WARNING = 2
+    ERROR = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, name: str) -> "Severity":
+        return cls[name.upper()]
+
+
+SEVERITY_NAMES = tuple(s.label for s in sorted(Severity, reverse=True))
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem on one page. Lines and columns are 1-based."""
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    rule: str
+    severity: Severity
+    message: str
+    match: str | None = None  # the source text the finding covers, exactly as written
+    suggestion: str | None = None
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line, self.column, self.rule)
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON shape promised in DESIGN.md."""
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "rule": self.rule,
+            "severity": self.severity.label,
+            "message": self.message,
+            "match": self.match,
+            "suggestion": self.suggestion,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PageResult:
+    """Everything one page produced: findings, or the error that stopped it."""
+
+    path: str
+    findings: tuple[Finding, ...] = ()
+    error: str | None = None
+    notes: tuple[str, ...] = ()
+    #: The source lines findings start on, by line number, for excerpts.
+    lines: dict[int, str] = field(default_factory=dict)

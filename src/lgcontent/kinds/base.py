@@ -1,0 +1,196 @@
+"""What every rule kind shares: option checking, hits, and phrase matching.
+
+A kind is Python; a rule is YAML that picks a kind and gives it options. Each
+kind declares its options (type, default, whether required) and the names it
+offers to the rule's message, so a rule file is fully checked when it loads.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, ClassVar, Iterator
+
+from ..document import Block, Document
+
+
+class OptionError(Exception):
+    """A bad option value; ``key`` names the option at fault."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(message)
+        self.key = key
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One option a kind accepts: how to check it, and its default."""
+
+    check: Callable[[str, Any], Any]
+    required: bool = False
+    default: Any = None
+    help: str = ""
+
+
+@dataclass(slots=True)
+class Hit:
+    """A place a rule fires, as source offsets, with values for its message."""
+
+    start: int
+    end: int
+    params: dict[str, Any] = field(default_factory=dict)
+    suggestion: str | None = None
+    has_match: bool = True  # False when the position is only an anchor (a missing title)
+
+
+class Kind:
+    """Base class: subclasses set ``name``, ``options`` and ``placeholders``."""
+
+    name: ClassVar[str]
+    #: True: runs over each prose block in the rule's scope; False: whole page.
+    text_based: ClassVar[bool] = True
+    options: ClassVar[dict[str, Option]] = {}
+    placeholders: ClassVar[frozenset[str]] = frozenset()
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.values = values
+
+    def check_block(self, block: Block) -> Iterator[Hit]:
+        raise NotImplementedError
+
+    def check_document(self, doc: Document) -> Iterator[Hit]:
+        raise NotImplementedError
+
+    @classmethod
+    def build(cls, raw: dict[str, Any]) -> "Kind":
+        """Check ``raw`` options against the declared ones and make the kind."""
+        unknown = sorted(set(raw) - set(cls.options))
+        if unknown:
+            allowed = ", ".join(sorted(cls.options)) or "none"
+            raise OptionError(str(unknown[0]), f"unknown option '{unknown[0]}' for kind"
+                              f" {cls.name} (it takes: {allowed})")
+        values: dict[str, Any] = {}
+        for key, spec in cls.options.items():
+            if key in raw:
+                values[key] = spec.check(key, raw[key])
+            elif spec.required:
+                raise OptionError(key, f"kind {cls.name} needs the option '{key}'")
+            else:
+                values[key] = spec.default
+        return cls(values)
+
+
+# -- option checkers ----------------------------------------------------------------
+
+def positive_int(key: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise OptionError(key, f"'{key}' must be a whole number of 1 or more, not {value!r}")
+    return value
+
+
+def number(key: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+        raise OptionError(key, f"'{key}' must be a number, not {value!r}")
+    return float(value)
+
+
+def boolean(key: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise OptionError(key, f"'{key}' must be true or false, not {value!r}")
+    return value
+
+
+def text(key: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise OptionError(key, f"'{key}' must be some text, not {value!r}")
+    return value
+
+
+def text_list(key: str, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value or not all(
+        isinstance(v, str) and v.strip() for v in value
+    ):
+        raise OptionError(key, f"'{key}' must be a list of words or phrases")
+    return tuple(value)
+
+
+def text_map(key: str, value: Any) -> dict[str, str]:
+    if not isinstance(value, dict) or not value or not all(
+        isinstance(k, str) and k.strip() and isinstance(v, str) and v.strip()
+        for k, v in value.items()
+    ):
+        raise OptionError(key, f"'{key}' must map each word or phrase to its replacement")
+    return dict(value)
+
+
+def regex(key: str, value: Any) -> str:
+    if not isinstance(value, str) or not value:
+        raise OptionError(key, f"'{key}' must be a regular expression")
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise OptionError(key, f"'{key}' is not a valid regular expression: {exc}") from None
+    return value
+
+
+def one_of(*choices: str) -> Callable[[str, Any], str]:
+    def check(key: str, value: Any) -> str:
+        if value not in choices:
+            raise OptionError(key, f"'{key}' must be one of {', '.join(choices)}, not {value!r}")
+        return str(value)
+
+    return check
+
+
+def require_one(values: dict[str, Any], keys: tuple[str, ...], kind: str) -> None:
+    """Exactly one of ``keys`` must be set."""
+    given = [k for k in keys if values.get(k) not in (None, False)]
+    if len(given) != 1:
+        raise OptionError(keys[0], f"kind {kind} needs exactly one of: {', '.join(keys)}")
+
+
+# -- phrase matching ------------------------------------------------------------------
+
+def phrase_pattern(phrase: str) -> str:
+    """A regex for a word or phrase: any white space between words, either apostrophe."""
+    parts = [re.escape(word) for word in phrase.split()]
+    body = r"\s+".join(parts)
+    return body.replace("'", "['’]").replace("’", "['’]")
+
+
+def phrase_matcher(phrases: tuple[str, ...] | list[str], case_sensitive: bool = False) -> re.Pattern[str]:
+    """One regex matching any of ``phrases`` as whole words, longest first."""
+    ordered = sorted(set(phrases), key=len, reverse=True)
+    alternation = "|".join(phrase_pattern(p) for p in ordered)
+    flags = 0 if case_sensitive else re.IGNORECASE
+    return re.compile(rf"(?<![\w\-’'])(?:{alternation})(?![\w’]|-\w|'\w)", flags)
+
+
+def phrase_key(found: str) -> str:
+    """Normalise matched text for looking it up: lower case, single spaces, plain apostrophe."""
+    return " ".join(found.lower().replace("’", "'").split())
+
+
+def excluded_spans(pattern: re.Pattern[str] | None, text_: str) -> list[tuple[int, int]]:
+    if pattern is None:
+        return []
+    return [m.span() for m in pattern.finditer(text_)]
+
+
+def inside(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    return any(s <= span[0] and span[1] <= e for s, e in spans)
+
+
+def match_case(suggestion: str, found: str) -> str:
+    """Capitalise the suggestion when the matched text starts with a capital."""
+    if found[:1].isupper() and suggestion[:1].islower():
+        return suggestion[:1].upper() + suggestion[1:]
+    return suggestion
+
+
+def block_hit(block: Block, begin: int, end: int, **params: Any) -> Hit:
+    """A Hit for ``block.text[begin:end]``."""
+    start, stop = block.content.span(begin, end)
+    params.setdefault("match", block.text[begin:end])
+    return Hit(start, stop, params, params.get("suggestion"))

@@ -1,0 +1,71 @@
+"""Readability scores, computed offline from our own sentence and word split.
+
+Why not textstat: its English syllable counter loads NLTK's CMU dictionary and
+downloads it on first use, which breaks the promise that lgcontent never touches
+the network unless given a URL, and its import costs about 0.3 s on every run.
+The formulas are short and public, so they live here, fed by
+:func:`lgcontent.text.syllables` (a cached, offline estimate).
+
+Formulas (Flesch 1948; Kincaid et al. 1975):
+
+* Flesch-Kincaid grade = 0.39 x words/sentences + 11.8 x syllables/words - 15.59
+* Flesch reading ease = 206.835 - 1.015 x words/sentences - 84.6 x syllables/words
+* UK reading age = US grade + 5 (a US grade 4 reader is about 9 years old).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .text import sentences, syllables, words
+
+
+@dataclass(frozen=True, slots=True)
+class TextCounts:
+    sentences: int
+    words: int
+    syllables: int
+
+    def __add__(self, other: "TextCounts") -> "TextCounts":
+        return TextCounts(
+            self.sentences + other.sentences,
+            self.words + other.words,
+            self.syllables + other.syllables,
+        )
+
+
+EMPTY = TextCounts(0, 0, 0)
+
+
+def count(text: str) -> TextCounts:
+    """Sentences, words and syllables of one block of text."""
+    found = words(text)
+    if not found:
+        return EMPTY
+    n_sentences = sum(1 for s in sentences(text) if words(s.text))
+    return TextCounts(max(1, n_sentences), len(found), sum(syllables(w) for w in found))
+
+
+def flesch_kincaid_grade(c: TextCounts) -> float:
+    if not c.words:
+        return 0.0
+    return 0.39 * c.words / c.sentences + 11.8 * c.syllables / c.words - 15.59
+
+
+def flesch_reading_ease(c: TextCounts) -> float:
+    if not c.words:
+        return 100.0
+    return 206.835 - 1.015 * c.words / c.sentences - 84.6 * c.syllables / c.words
+
+
+def reading_age(c: TextCounts) -> float:
+    """UK reading age in years: the Flesch-Kincaid US grade plus 5."""
+    return max(5.0, flesch_kincaid_grade(c) + 5.0)
+
+
+#: Metrics a readability rule can name, and whether a higher value is harder.
+METRICS = {
+    "reading-age": (reading_age, True),
+    "flesch-kincaid-grade": (flesch_kincaid_grade, True),
+    "flesch-reading-ease": (flesch_reading_ease, False),
+}

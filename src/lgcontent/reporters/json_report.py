@@ -1,0 +1,42 @@
+"""``json``: the machine-readable report whose shape DESIGN.md promises.
+
+Written as it goes, one finding at a time, so memory stays flat on big sites.
+"""
+
+from __future__ import annotations
+
+import json
+
+from ..findings import PageResult, Severity
+from ..runner import Summary
+from .base import Reporter
+
+VERSION = 1
+
+
+class JsonReporter(Reporter):
+    name = "json"
+
+    def __init__(self, stream, **kwargs) -> None:
+        super().__init__(stream, **kwargs)
+        self._first = True
+        self.stream.write('{"version": %d, "findings": [' % VERSION)
+
+    def page(self, result: PageResult) -> None:
+        for finding in result.findings:
+            self.stream.write("\n  " if self._first else ",\n  ")
+            self._first = False
+            self.stream.write(json.dumps(finding.to_dict(), ensure_ascii=False))
+
+    def finish(self, summary: Summary) -> None:
+        data = {
+            "pages": summary.pages,
+            "pages_with_findings": summary.pages_with_findings,
+            "findings": summary.findings,
+            **{s.label: summary.counts[s] for s in sorted(Severity, reverse=True)},
+            "unchecked": len(summary.unchecked),
+        }
+        unchecked = [{"path": p, "message": m} for p, m in summary.unchecked]
+        self.stream.write("\n]" if not self._first else "]")
+        self.stream.write(', "unchecked": ' + json.dumps(unchecked, ensure_ascii=False))
+        self.stream.write(', "summary": ' + json.dumps(data) + "}\n")

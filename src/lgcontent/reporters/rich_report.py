@@ -1,0 +1,139 @@
+"""``rich``: the report a person reads, grouped by page.
+
+Every piece of page text goes into a ``rich.text.Text`` as plain text, never as
+markup, and control characters are escaped first, so a page containing
+``[bold red]`` or terminal escape codes is shown exactly as written.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TextIO
+
+from rich.cells import cell_len
+from rich.console import Console
+from rich.text import Text
+
+from ..findings import Finding, PageResult, Severity
+from ..runner import Summary
+from .base import Reporter, one_line, printable
+
+SEVERITY_STYLE = {
+    Severity.ERROR: "bold red",
+    Severity.WARNING: "yellow",
+    Severity.SUGGESTION: "cyan",
+}
+EXCERPT_WIDTH = 76
+INDENT = 22  # where messages, excerpts and suggestions start
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def excerpt(source_line: str, start: int, end: int, width: int = EXCERPT_WIDTH) -> tuple[str, int, int]:
+    """A window of one source line around [start, end), and the match's place in it."""
+    text = source_line.rstrip()
+    lead = len(text) - len(text.lstrip())
+    text = text[lead:]
+    start, end = max(0, start - lead), max(0, end - lead)
+    end = max(start + 1, min(end, len(text)))
+    if len(text) <= width:
+        return text, start, end
+    left = max(0, min(start - width // 3, len(text) - width))
+    window = text[left:left + width]
+    prefix = "…" if left > 0 else ""
+    suffix = "…" if left + width < len(text) else ""
+    return prefix + window + suffix, start - left + len(prefix), min(end - left, width) + len(prefix)
+
+
+class RichReporter(Reporter):
+    name = "rich"
+    styled = True
+
+    def __init__(self, stream: TextIO, *, color: bool | None = None) -> None:
+        super().__init__(stream, color=color)
+        no_color = "NO_COLOR" in os.environ and os.environ["NO_COLOR"] != ""
+        if color is None:
+            styled = not no_color and stream.isatty()
+        else:
+            styled = color
+        self.plain = not styled
+        self.console = Console(
+            file=stream,
+            color_system="auto" if styled else None,
+            force_terminal=True if styled else False,
+            no_color=not styled,
+            highlight=False,
+            markup=False,
+            emoji=False,
+            soft_wrap=False,
+            width=None if styled else 120,
+        )
+
+    def page(self, result: PageResult) -> None:
+        for note in result.notes:
+            self.console.print(Text(f"{printable(result.path)}: note: {one_line(note)}", style="dim"))
+        if not result.findings:
+            return
+        self.console.print(Text(printable(result.path), style="bold underline"))
+        for finding in result.findings:
+            self._finding(finding, result.lines.get(finding.line, ""))
+        self.console.print()
+
+    def _print_wrapped(self, text: Text, first: Text) -> None:
+        """Print ``text`` after ``first``, wrapping under itself (a hanging indent)."""
+        width = max(24, self.console.width - INDENT)
+        for n, line in enumerate(text.wrap(self.console, width)):
+            line.rstrip()
+            self.console.print(Text.assemble(first if n == 0 else " " * INDENT, line))
+
+    def _finding(self, f: Finding, source_line: str) -> None:
+        first = Text(f"  {f.line}:{f.column}".ljust(10))
+        first.append(f.severity.label.ljust(INDENT - 10), style=SEVERITY_STYLE[f.severity])
+        message = Text(one_line(f.message))
+        message.append(f"  {f.rule}", style="dim")
+        self._print_wrapped(message, first)
+        for row in self._excerpt(f, source_line):
+            self.console.print(Text.assemble(" " * INDENT, row))
+        if f.suggestion:
+            tip = Text("Suggestion: ", style="green")
+            tip.append(one_line(f.suggestion), style="bold green")
+            self._print_wrapped(tip, Text(" " * INDENT))
+
+    def _excerpt(self, f: Finding, source_line: str) -> list[Text]:
+        """The source line with the match highlighted (and marked with ^ when plain)."""
+        if f.match is None or not source_line.strip():
+            return []
+        end = f.end_column - 1 if f.end_line == f.line else len(source_line)
+        shown, start, stop = excerpt(source_line, f.column - 1, end)
+        before, match, after = (one_line(part) for part in (shown[:start], shown[start:stop], shown[stop:]))
+        body = Text()
+        body.append("│ ", style="dim")
+        body.append(before)
+        body.append(match, style="bold reverse")
+        body.append(after.rstrip())
+        rows = [body]
+        if self.plain:
+            rows.append(Text("│ " + " " * cell_len(before) + "^" * max(1, cell_len(match))))
+        return rows
+
+    def finish(self, summary: Summary) -> None:
+        for path, message in summary.unchecked:
+            self.console.print(Text(f"{printable(path)}: could not be checked: {one_line(message)}",
+                                    style="bold red"))
+        parts = [
+            Text(_plural(summary.counts[s], s.label), style=SEVERITY_STYLE[s] if summary.counts[s] else "")
+            for s in sorted(Severity, reverse=True)
+        ]
+        footer = Text(f"Checked {_plural(summary.pages, 'page')}: ")
+        footer.append_text(Text(", ").join(parts))
+        if summary.findings:
+            footer.append(f" on {_plural(summary.pages_with_findings, 'page')}.")
+        else:
+            footer.append(". No problems found.", style="green")
+        if summary.unchecked:
+            footer.append(f" {_plural(len(summary.unchecked), 'input')} could not be checked.",
+                          style="bold red")
+        self.console.print(footer)
+

@@ -1,0 +1,144 @@
+"""Words, sentences and syllables, worked out inside one block of prose.
+
+Sentences never cross blocks: a heading, list item or table cell is its own unit,
+so a long page is never read as one 150-word "sentence".
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import NamedTuple
+
+WORD_RE = re.compile(r"[^\W_]+(?:['’.\-&][^\W_]+)*")
+
+# Words that end with a full stop without ending a sentence.
+_ABBREVIATIONS = frozenset(
+    """
+    e.g eg i.e ie etc mr mrs ms dr prof st no nos vs cf approx dept est fig
+    jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur
+    thurs fri sat sun tel ext ref inc ltd co cllr rev gov hon am pm p pp vol
+    """.split()
+)
+
+_DOTTED = re.compile(r"(?:[a-z]\.)+[a-z]")
+_SENTENCE_END_RE = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s|$)|\n")
+
+
+class Sentence(NamedTuple):
+    start: int  # index into the block text
+    end: int
+    text: str
+
+
+@lru_cache(maxsize=8192)
+def words(text: str) -> tuple[str, ...]:
+    """The words of ``text`` (cached: several rules ask about the same text)."""
+    return tuple(WORD_RE.findall(text))
+
+
+def word_spans(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in WORD_RE.finditer(text)]
+
+
+def _ends_sentence(text: str, stop: re.Match[str]) -> bool:
+    """Whether the punctuation ``stop`` really closes a sentence."""
+    mark = stop.group()
+    if mark == "\n" or not mark.startswith("."):
+        return True
+    begin = stop.start()
+    space = max(text.rfind(" ", 0, begin), text.rfind("\n", 0, begin))
+    token = text[space + 1:begin].lower().lstrip("(\"'‘“")
+    if not token:
+        return True
+    if token in _ABBREVIATIONS:
+        return False
+    if len(token) == 1 and token.isalpha():
+        return False  # an initial, as in "J. Smith"
+    if _DOTTED.fullmatch(token):
+        return False  # "e.g", "i.e", "a.m"
+    rest = stop.end()
+    while rest < len(text) and text[rest] == " ":
+        rest += 1
+    if rest < len(text) and text[rest].islower():
+        return False  # "approx. three weeks"
+    return True
+
+
+@lru_cache(maxsize=8192)
+def sentences(text: str) -> tuple[Sentence, ...]:
+    """Split one block of text into sentences, with their positions (cached)."""
+    result: list[Sentence] = []
+    begin = 0
+    for stop in _SENTENCE_END_RE.finditer(text):
+        if not _ends_sentence(text, stop):
+            continue
+        _append(result, text, begin, stop.end())
+        begin = stop.end()
+    _append(result, text, begin, len(text))
+    return tuple(result)
+
+
+def _append(result: list[Sentence], text: str, begin: int, end: int) -> None:
+    chunk = text[begin:end]
+    stripped = chunk.strip()
+    if not stripped:
+        return
+    lead = len(chunk) - len(chunk.lstrip())
+    start = begin + lead
+    result.append(Sentence(start, start + len(stripped), stripped))
+
+
+_VOWEL_GROUPS = re.compile(r"[aeiouy]+")
+# Vowel pairs that are usually two syllables ("period", "media", "actual").
+_SPLIT_PAIRS = re.compile(r"(?:[^t]i[ao]|ua|uo|eo(?!u)|ii|iet|ience|ium|ias?$)")
+_NOT_SPLIT = re.compile(r"(?:[ct]ia[ln]|[stgn]ion|[cgxl]ious|tia$)")
+_SYLLABLE_EXCEPTIONS = {
+    "every": 2, "everyone": 3, "everything": 3, "business": 2, "businesses": 3,
+    "people": 2, "area": 3, "areas": 3, "idea": 3, "ideas": 3, "being": 2,
+    "something": 2, "sometimes": 2, "someone": 2, "somewhere": 2, "council": 2,
+    "councils": 2, "towards": 2, "the": 1, "you": 1, "your": 1, "where": 1,
+    "there": 1, "here": 1, "were": 1, "once": 1, "whole": 1, "sure": 1, "fire": 2,
+    "hour": 2, "hours": 2, "our": 2, "via": 2, "eg": 2, "ie": 2, "email": 2,
+    "emails": 2, "online": 2, "website": 2, "websites": 2, "lifetime": 2,
+    "evening": 3, "covid": 2, "create": 2, "created": 3, "creates": 2,
+    "video": 3, "videos": 3, "science": 2, "quiet": 2, "society": 4,
+    "available": 4, "unavailable": 5, "reliable": 4, "responsible": 4,
+    "possible": 3, "impossible": 4, "eligible": 4, "ineligible": 5,
+}
+
+
+@lru_cache(maxsize=65536)
+def syllables(word: str) -> int:
+    """Estimate the syllables in one English word, offline and quickly.
+
+    Counts vowel groups, then applies the usual English corrections (silent
+    "e", "-le", "-ed", "-es", vowel pairs said as two syllables). Numbers and
+    mixed tokens count their letter groups plus one a number.
+    """
+    w = word.lower().strip("'’.")
+    if not w:
+        return 0
+    if w in _SYLLABLE_EXCEPTIONS:
+        return _SYLLABLE_EXCEPTIONS[w]
+    if not w.isalpha():
+        parts = [p for p in re.split(r"[^a-z]+", w) if p]
+        digits = len(re.findall(r"\d+", w))
+        return max(1, sum(syllables(p) for p in parts) + digits)
+    if w.endswith("s") and w[:-1] in _SYLLABLE_EXCEPTIONS:
+        return _SYLLABLE_EXCEPTIONS[w[:-1]]
+    if len(w) <= 3:
+        return 1
+    core = w[1:] if w[0] == "y" else w  # a leading y is a consonant ("yes")
+    count = len(_VOWEL_GROUPS.findall(core))
+    if w.endswith("e") and not w.endswith(("ee", "ye")) and not re.search(r"[^aeiouy]le$", w):
+        count -= 1
+    elif w.endswith("es") and not re.search(r"(?:[sxz]|[cs]h|[cgs]|[^aeiouy]l)es$", w):
+        count -= 1
+    elif w.endswith("ed") and not re.search(r"[td]ed$", w):
+        count -= 1
+    if re.search(r"[^aeiouy]e(?:ly|ment|ments|ful|ness|less)$", w):
+        count -= 1  # "lately", "statement": the inner e is silent
+    if not _NOT_SPLIT.search(w):
+        count += len(_SPLIT_PAIRS.findall(w))
+    return max(1, count)

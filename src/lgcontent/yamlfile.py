@@ -1,0 +1,91 @@
+"""Load YAML safely, remembering the line of every key so errors can name it.
+
+Only plain data is built (the safe loader's scalars, lists and mappings), and
+the number of nodes built is capped, so an alias bomb ("billion laughs") is
+refused instead of eating the machine's memory.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from .errors import LgcontentError
+
+MAX_NODES = 200_000
+
+Path = tuple[Any, ...]
+
+
+class LineMap:
+    """The 1-based line where each key or list item (by its path) is written."""
+
+    def __init__(self) -> None:
+        self._lines: dict[Path, int] = {}
+
+    def record(self, path: Path, line: int) -> None:
+        self._lines.setdefault(path, line)
+
+    def line(self, *path: Any) -> int:
+        """Line of ``path``, or of its nearest recorded parent."""
+        while path:
+            if path in self._lines:
+                return self._lines[path]
+            path = path[:-1]
+        return self._lines.get((), 1)
+
+
+class _Builder:
+    def __init__(self, loader: yaml.SafeLoader, file: str) -> None:
+        self.loader = loader
+        self.file = file
+        self.lines = LineMap()
+        self.count = 0
+
+    def build(self, node: yaml.Node, path: Path) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise LgcontentError(self.file, "is too large or repeats itself through aliases"
+                                 f" (more than {MAX_NODES:,} values); refusing to load it",
+                                 node.start_mark.line + 1)
+        self.lines.record(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            result: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    raise LgcontentError(self.file, "merge keys (<<) are not supported",
+                                         key_node.start_mark.line + 1)
+                key = self.build(key_node, path + ("<key>",))
+                if not isinstance(key, (str, int, float, bool)) or key is None:
+                    raise LgcontentError(self.file, "keys must be plain words",
+                                         key_node.start_mark.line + 1)
+                if key in result:
+                    raise LgcontentError(self.file, f"'{key}' is given twice",
+                                         key_node.start_mark.line + 1)
+                self.lines.record(path + (key,), key_node.start_mark.line + 1)
+                result[key] = self.build(value_node, path + (key,))
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        return self.loader.construct_object(node)
+
+
+def load_yaml(text: str, file: str) -> tuple[Any, LineMap]:
+    """Parse ``text`` as YAML data. Raises LgcontentError naming file and line."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, LineMap()
+        builder = _Builder(loader, file)
+        return builder.build(node, ()), builder.lines
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = exc.problem or exc.context or "is not valid YAML"
+        raise LgcontentError(file, f"is not valid YAML: {problem}", line) from None
+    except yaml.YAMLError as exc:
+        raise LgcontentError(file, f"is not valid YAML: {exc}") from None
+    finally:
+        loader.dispose()
