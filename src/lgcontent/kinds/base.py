@@ -155,8 +155,7 @@ def require_one(values: dict[str, Any], keys: tuple[str, ...], kind: str) -> Non
 def phrase_pattern(phrase: str) -> str:
     """A regex for a word or phrase: any white space between words, either apostrophe."""
     parts = [re.escape(word) for word in phrase.split()]
-    body = r"\s+".join(parts)
-    return body.replace("'", "['’]").replace("’", "['’]")
+    return re.sub("['’]", "['’]", r"\s+".join(parts))
 
 
 def phrase_matcher(phrases: tuple[str, ...] | list[str], case_sensitive: bool = False) -> re.Pattern[str]:

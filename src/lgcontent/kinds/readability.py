@@ -35,9 +35,10 @@ class Readability(Kind):
         self.text_based = values["per"] == "block"
 
     def _breaks_limit(self, value: float) -> bool:
+        """Compare the score as the message shows it: rounded to a whole number."""
         if self.values["max"] is not None:
-            return value > self.values["max"]
-        return value < self.values["min"]
+            return round(value) > self.values["max"]
+        return round(value) < self.values["min"]
 
     def _params(self, value: float, counts: scores.TextCounts) -> dict:
         limit = self.values["max"] if self.values["max"] is not None else self.values["min"]
