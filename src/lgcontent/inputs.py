@@ -19,12 +19,13 @@ class PageSource:
     path: str
 
 
-def _walk(folder: str) -> Iterator[str]:
-    """Every page file below ``folder``, following folder links once each.
+def _walk(folder: str) -> list[str]:
+    """Every page file below ``folder``, sorted by path, following folder links once each.
 
     Hidden folders (``.git``) and ``node_modules`` are passed over.
     """
     seen: set[tuple[int, int]] = set()
+    found: list[str] = []
     for root, dirs, files in os.walk(folder, followlinks=True):
         stat = os.stat(root)
         key = (stat.st_dev, stat.st_ino)
@@ -32,10 +33,10 @@ def _walk(folder: str) -> Iterator[str]:
             dirs[:] = []
             continue
         seen.add(key)
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "node_modules")
-        for name in sorted(files):
-            if os.path.splitext(name)[1].lower() in FORMATS:
-                yield os.path.join(root, name)
+        dirs[:] = [d for d in dirs if not d.startswith(".") and d != "node_modules"]
+        found.extend(os.path.join(root, name) for name in files
+                     if os.path.splitext(name)[1].lower() in FORMATS)
+    return sorted(found, key=lambda path: os.path.normpath(path).split(os.sep))
 
 
 def expand(paths: list[str]) -> Iterator[PageSource | InputError]:
@@ -47,11 +48,9 @@ def expand(paths: list[str]) -> Iterator[PageSource | InputError]:
             yield InputError(path, "checking web addresses is not available in this version;"
                              " save the page and check the file")
         elif os.path.isdir(path):
-            found = False
-            for page in _walk(path):
-                found = True
-                yield PageSource(page)
-            if not found:
+            pages = _walk(path)
+            yield from (PageSource(page) for page in pages)
+            if not pages:
                 yield InputError(path, "has no HTML or Markdown files (.html, .htm, .md, .markdown)")
         elif os.path.exists(path) or os.path.islink(path):
             if format_of(path) is None:

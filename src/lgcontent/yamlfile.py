@@ -14,6 +14,7 @@ import yaml
 from .errors import LgcontentError
 
 MAX_NODES = 200_000
+_PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 Path = tuple[Any, ...]
 
@@ -50,6 +51,9 @@ class _Builder:
                                  f" (more than {MAX_NODES:,} values); refusing to load it",
                                  node.start_mark.line + 1)
         self.lines.record(path, node.start_mark.line + 1)
+        if not isinstance(node, yaml.ScalarNode) and node.tag not in _PLAIN_TAGS:
+            raise LgcontentError(self.file, f"is not valid YAML: the tag {node.tag} is not allowed"
+                                 " (only plain data is)", node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode):
             result: dict[Any, Any] = {}
             for key_node, value_node in node.value:

@@ -95,7 +95,7 @@ class RichReporter(Reporter):
         message.append(f"  {f.rule}", style="dim")
         self._print_wrapped(message, first)
         for row in self._excerpt(f, source_line):
-            self.console.print(Text.assemble(" " * INDENT, row))
+            self.console.print(Text.assemble(" " * INDENT, row), no_wrap=True, overflow="ellipsis", crop=True)
         if f.suggestion:
             tip = Text("Suggestion: ", style="green")
             tip.append(one_line(f.suggestion), style="bold green")
@@ -106,16 +106,18 @@ class RichReporter(Reporter):
         if f.match is None or not source_line.strip():
             return []
         end = f.end_column - 1 if f.end_line == f.line else len(source_line)
-        shown, start, stop = excerpt(source_line, f.column - 1, end)
+        width = max(30, min(EXCERPT_WIDTH, self.console.width - INDENT - 4))
+        shown, start, stop = excerpt(source_line, f.column - 1, end, width)
         before, match, after = (one_line(part) for part in (shown[:start], shown[start:stop], shown[stop:]))
-        body = Text()
+        body = Text(no_wrap=True, overflow="ellipsis")
         body.append("│ ", style="dim")
         body.append(before)
         body.append(match, style="bold reverse")
         body.append(after.rstrip())
         rows = [body]
         if self.plain:
-            rows.append(Text("│ " + " " * cell_len(before) + "^" * max(1, cell_len(match))))
+            caret = "│ " + " " * cell_len(before) + "^" * max(1, cell_len(match))
+            rows.append(Text(caret, no_wrap=True, overflow="ellipsis"))
         return rows
 
     def finish(self, summary: Summary) -> None:

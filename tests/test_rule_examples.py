@@ -1,0 +1,60 @@
+"""Every rule's own examples: the 'fail' ones must fire it, the 'pass' ones must not."""
+
+from __future__ import annotations
+
+import pytest
+
+from lgcontent.engine import check_document
+from lgcontent.packs import Example, Rule, load_builtin
+
+from conftest import load, source_at
+
+RULES = load_builtin()
+
+
+def _cases():
+    for rule in RULES:
+        for group, examples in (("fail", rule.fail_examples), ("pass", rule.pass_examples)):
+            for n, example in enumerate(examples, 1):
+                yield pytest.param(rule, group, example, id=f"{rule.id}-{group}-{n}")
+
+
+def _findings(rule: Rule, example: Example):
+    doc = load(example.text, example.format, path=f"{rule.id}.example")
+    return doc, [f for f in check_document(doc, [rule]) if f.rule == rule.id]
+
+
+@pytest.mark.parametrize(("rule", "group", "example"), list(_cases()))
+def test_rule_example(rule: Rule, group: str, example: Example) -> None:
+    doc, findings = _findings(rule, example)
+    if group == "fail":
+        assert findings, f"{rule.id} should flag: {example.text!r} ({rule.path}:{example.line})"
+    else:
+        assert not findings, f"{rule.id} should not flag: {example.text!r}, but said {findings[0].message}"
+    for finding in findings:
+        if finding.match is not None:
+            assert source_at(doc.source, finding.line, finding.column).startswith(finding.match)
+
+
+def test_every_rule_has_examples_of_both_kinds() -> None:
+    assert RULES, "no rules were loaded"
+    for rule in RULES:
+        assert rule.fail_examples and rule.pass_examples, rule.id
+
+
+def test_first_pack_covers_every_kind_and_topic() -> None:
+    from lgcontent.kinds import KINDS
+
+    assert {r.kind for r in RULES} == set(KINDS)
+    assert {"plain-english", "readability", "links", "structure"} <= {r.pack for r in RULES}
+    assert len(RULES) >= 15
+
+
+def test_messages_fill_every_placeholder() -> None:
+    """Messages made from a rule's own failing examples never show an empty {value}."""
+    for rule in RULES:
+        for example in rule.fail_examples:
+            _, findings = _findings(rule, example)
+            for finding in findings:
+                assert "''" not in finding.message, (rule.id, finding.message)
+                assert "{" not in finding.message, (rule.id, finding.message)
