@@ -139,7 +139,7 @@ class TestTerminalSafety:
             out = run("check", str(page), "--format", fmt, color).stdout
             assert "\x1b[2J" not in out and "\x1b[31m" not in out and "\x07" not in out and "\x1b]0" not in out
             assert "[bold red]" in out and "[/bold red]" in out if fmt == "rich" else "'Utilise'" in out
-        rich_out = run("check", str(page), color).stdout
+        rich_out = run("check", str(page), color, env={"COLUMNS": "200"}).stdout
         assert "\\x1b[2J\\x1b[31mthe \\x07tip" in rich_out
 
     def test_json_escapes_control_characters(self, tmp_path: Path) -> None:
