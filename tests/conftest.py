@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from lgcontent.cli import main
+from lgcontent.cli import cli
 from lgcontent.document import Document
 from lgcontent.loaders import load_bytes
 
@@ -36,7 +36,7 @@ def load(text: str, fmt: str = "markdown", path: str = "page") -> Document:
 def run(*args: str, input: bytes | None = None, env: dict[str, str] | None = None):
     """Run the CLI in-process (fast); returns click's Result."""
     runner = CliRunner()
-    return runner.invoke(main, list(args), input=input, env=env, catch_exceptions=False)
+    return runner.invoke(cli, list(args), input=input, env=env, catch_exceptions=False)
 
 
 def run_process(*args: str, input: bytes | None = None, env: dict[str, str] | None = None,

@@ -7,6 +7,7 @@ it, 2 a usage, rule or input error (always with a one-line message).
 from __future__ import annotations
 
 import difflib
+import os
 import sys
 from pathlib import Path
 
@@ -51,12 +52,12 @@ Common tasks:
 
 @click.group(epilog=_EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="lgcontent")
-def main() -> None:
+def cli() -> None:
     """Check council web pages against the LocalGov Digital Content Standard:
     plain English, readability, clear link text and sound page structure."""
 
 
-@main.command(epilog="""\b
+@cli.command(epilog="""\b
 Examples:
   lgcontent check examples/
   lgcontent check page.html guide.md docs/
@@ -102,6 +103,8 @@ def check(paths: tuple[str, ...], fmt: str, fail_on: str, stdin_format: str,
         summary.add(result)
         if result.error is not None:
             _error(f"{result.path}: {result.error}")
+        for note in result.notes:
+            click.echo(f"lgcontent: note: {result.path}: {note}", err=True)
         reporter.page(result)
     reporter.finish(summary)
     sys.stdout.flush()
@@ -129,7 +132,7 @@ def _use_replacement_on_unencodable(stream) -> None:
         reconfigure(errors="backslashreplace")
 
 
-@main.command(name="rules", epilog="""\b
+@cli.command(name="rules", epilog="""\b
 Examples:
   lgcontent rules
   lgcontent rules --format json
@@ -149,7 +152,7 @@ def rules_command(fmt: str, packs: tuple[str, ...]) -> None:
         rules_table(rules, sys.stdout)
 
 
-@main.command(epilog="""\b
+@cli.command(epilog="""\b
 Examples:
   lgcontent explain links.vague-text
   lgcontent explain plain-english.words-to-avoid
@@ -170,6 +173,24 @@ def explain(rule_id: str, packs: tuple[str, ...]) -> None:
         _error(f"there is no rule called '{rule_id}'.{hint}")
         sys.exit(EXIT_ERROR)
     explain_rule(rule, sys.stdout)
+
+
+def main() -> None:
+    """Entry point: the commands, plus a clean exit on a closed pipe, Ctrl-C or a fault."""
+    try:
+        cli(prog_name="lgcontent")
+    except BrokenPipeError:  # output piped into `head`, say: nothing more to write
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(141)  # what a shell reports for a process ended by SIGPIPE
+    except KeyboardInterrupt:
+        _error("interrupted")
+        sys.exit(130)
+    except Exception as exc:  # a fault of ours: one line, not a traceback
+        if os.environ.get("LGCONTENT_DEBUG"):
+            raise
+        _error(f"internal error: {type(exc).__name__}: {exc} (set LGCONTENT_DEBUG=1 to see"
+               " the traceback, and please report it)")
+        sys.exit(EXIT_ERROR)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -72,8 +72,6 @@ class RichReporter(Reporter):
         )
 
     def page(self, result: PageResult) -> None:
-        for note in result.notes:
-            self.console.print(Text(f"{printable(result.path)}: note: {one_line(note)}", style="dim"))
         if not result.findings:
             return
         self.console.print(Text(printable(result.path), style="bold underline"))

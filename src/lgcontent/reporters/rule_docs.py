@@ -7,6 +7,7 @@ import textwrap
 from typing import TextIO
 
 from ..packs import Example, Rule
+from .base import printable
 
 
 def rule_as_dict(rule: Rule) -> dict[str, object]:
@@ -37,7 +38,18 @@ def rules_as_json(rules: list[Rule]) -> str:
                       ensure_ascii=False)
 
 
+class _SafeText:
+    """Writes text from rule files with control characters escaped (packs are shared)."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+
+    def write(self, text: str) -> None:
+        self.out.write("\n".join(printable(line) for line in text.split("\n")))
+
+
 def rules_table(rules: list[Rule], out: TextIO) -> None:
+    out = _SafeText(out)
     id_width = max((len(r.id) for r in rules), default=4)
     out.write(f"{'RULE'.ljust(id_width)}  {'SEVERITY'.ljust(10)}  SUMMARY\n")
     for rule in rules:
@@ -56,6 +68,7 @@ def _para(out: TextIO, heading: str, body: str) -> None:
 
 
 def explain_rule(rule: Rule, out: TextIO) -> None:
+    out = _SafeText(out)
     out.write(f"{rule.id}  ({rule.level.label}{'' if rule.enabled else ', off by default'})\n")
     out.write(f"{rule.summary}\n")
     _para(out, "Why it matters", rule.why)
@@ -67,8 +80,9 @@ def explain_rule(rule: Rule, out: TextIO) -> None:
                          ("Fine, for example", rule.pass_examples)):
         out.write(f"\n{title}\n")
         for example in items:
-            label = "" if example.format == "markdown" else f"[{example.format}] "
-            out.write(textwrap.indent(label + example.text.strip(), "  - ", lambda _: True)[:2000] + "\n")
+            label = "" if example.format == "markdown" else f"({example.format}) "
+            lines = (label + example.text.strip()).splitlines() or [""]
+            out.write(f"  - {lines[0]}\n" + "".join(f"    {line}".rstrip() + "\n" for line in lines[1:]))
     details = [f"kind: {rule.kind}", f"pack: {rule.pack}", f"defined in: {rule.path}"]
     if rule.text_based:
         details.append("checks: " + ", ".join(sorted(rule.scope)))
