@@ -214,3 +214,10 @@ class TestAsAProcess:
         assert result.returncode == 2
         assert b"Traceback" not in result.stderr
         assert result.stderr.decode().count("\n") == 1
+
+
+def test_file_names_with_control_characters_are_escaped(tmp_path: Path) -> None:
+    missing = tmp_path / "evil\x1b[31m.md"
+    result = run("check", str(missing))
+    assert result.exit_code == 2
+    assert "\x1b" not in result.stderr and "evil\\x1b[31m.md" in result.stderr

@@ -146,3 +146,14 @@ class TestStructure:
         depth = 20000
         doc = load("<div>" * depth + "<p>Deep</p>" + "</div>" * depth, "html")
         assert texts(doc) == ["Deep"]
+
+
+class TestLinks:
+    def test_anchors_without_href_and_hidden_links_are_not_links(self) -> None:
+        doc = load('<h2><a name="privacy"></a>Privacy</h2><p><a href="/x" aria-hidden="true">'
+                   '<img src="t.png" alt=""></a><a href="/y">Real</a></p>', "html")
+        assert [link.text for link in doc.links] == ["Real"]
+
+    def test_aria_label_names_the_link(self) -> None:
+        doc = load('<p><a href="/bins" aria-label="Bin collection days">More</a></p>', "html")
+        assert doc.links[0].text == "More" and doc.links[0].name == "Bin collection days"

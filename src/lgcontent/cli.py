@@ -21,8 +21,11 @@ EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 FAIL_ON = (*SEVERITY_NAMES, "never")
 
 
-def _error(message: str) -> None:
-    click.echo(f"lgcontent: error: {message}", err=True)
+def _error(message: str, label: str = "error") -> None:
+    """One line on stderr; names and text from files are shown with control characters escaped."""
+    from .reporters.base import one_line
+
+    click.echo(f"lgcontent: {label}: {one_line(message)}", err=True)
 
 
 def _load_rules(extra_packs: tuple[str, ...]):
@@ -104,7 +107,7 @@ def check(paths: tuple[str, ...], fmt: str, fail_on: str, stdin_format: str,
         if result.error is not None:
             _error(f"{result.path}: {result.error}")
         for note in result.notes:
-            click.echo(f"lgcontent: note: {result.path}: {note}", err=True)
+            _error(f"{result.path}: {note}", label="note")
         reporter.page(result)
     reporter.finish(summary)
     sys.stdout.flush()

@@ -184,6 +184,12 @@ class Link:
     end: int
     has_image: bool = False
     in_heading: bool = False
+    label: str = ""  # aria-label, which screen readers announce instead of the text
+
+    @property
+    def name(self) -> str:
+        """What a screen reader announces for the link."""
+        return self.label or self.text
 
 
 @dataclass(slots=True)

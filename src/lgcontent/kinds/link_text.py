@@ -39,7 +39,7 @@ class LinkText(Kind):
         self.href = re.compile(values["href"], re.IGNORECASE) if values["href"] else None
 
     def _fires(self, link: Link) -> bool:
-        text_ = link.text.strip()
+        text_ = link.name.strip()
         if self.values["empty"]:
             return not text_
         if not text_:
@@ -56,5 +56,5 @@ class LinkText(Kind):
             if self.href is not None and not self.href.search(link.href):
                 continue
             if self._fires(link):
-                yield Hit(link.start, link.end, {"match": link.text, "text": link.text, "href": link.href},
+                yield Hit(link.start, link.end, {"match": link.text, "text": link.name, "href": link.href},
                           has_match=bool(link.text.strip()))

@@ -258,10 +258,12 @@ class _PageParser(HTMLParser):
         frame = self._push(tag, attrs, start)
         if frame.skip and not self._stack[-2].skip:
             self._text(" ", start)  # keep words on either side apart
-        elif tag == "a" and not frame.skip:
+        elif tag == "a" and "href" in attrs and not frame.skip \
+                and (attrs.get("aria-hidden") or "").lower() != "true":
+            # <a name="..."> is an anchor, not a link; aria-hidden links are not announced.
             self._close_link()
-            link = Link(text="", href=attrs.get("href", ""), start=start, end=start,
-                        in_heading=frame.kind == "heading")
+            link = Link(text="", href=attrs["href"], start=start, end=start,
+                        in_heading=frame.kind == "heading", label=attrs.get("aria-label", "").strip())
             self._link = (link, SourceText(), frame, self._region(frame))
         elif frame.kind == "heading" and tag[0] == "h" and tag[1:].isdigit() and not frame.skip:
             self._heading = (frame.level, start, SourceText(), frame)
