@@ -171,14 +171,24 @@ def phrase_key(found: str) -> str:
     return " ".join(found.lower().replace("’", "'").split())
 
 
-def excluded_spans(pattern: re.Pattern[str] | None, text_: str) -> list[tuple[int, int]]:
-    if pattern is None:
-        return []
-    return [m.span() for m in pattern.finditer(text_)]
+def matches_outside(pattern: re.Pattern[str], exceptions: re.Pattern[str] | None,
+                    text_: str) -> Iterator[re.Match[str]]:
+    """Non-empty matches of ``pattern`` that do not lie inside a match of ``exceptions``."""
+    excluded: list[tuple[int, int]] | None = None
+    for found in pattern.finditer(text_):
+        if found.end() == found.start():
+            continue  # an empty match points at nothing
+        if exceptions is not None:
+            if excluded is None:
+                excluded = [m.span() for m in exceptions.finditer(text_)]
+            if any(s <= found.start() and found.end() <= e for s, e in excluded):
+                continue
+        yield found
 
 
-def inside(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
-    return any(s <= span[0] and span[1] <= e for s, e in spans)
+def exceptions_matcher(values: dict[str, Any]) -> re.Pattern[str] | None:
+    """The matcher for a rule's ``exceptions`` option, if it has any."""
+    return phrase_matcher(values["exceptions"]) if values.get("exceptions") else None
 
 
 def match_case(suggestion: str, found: str) -> str:

@@ -6,19 +6,7 @@ import re
 from typing import Iterator
 
 from ..document import Block
-from .base import (
-    Hit,
-    Kind,
-    Option,
-    block_hit,
-    boolean,
-    excluded_spans,
-    inside,
-    phrase_matcher,
-    regex,
-    text,
-    text_list,
-)
+from .base import Hit, Kind, Option, block_hit, boolean, exceptions_matcher, matches_outside, regex, text, text_list
 
 
 class Pattern(Kind):
@@ -34,15 +22,8 @@ class Pattern(Kind):
     def __init__(self, values: dict) -> None:
         super().__init__(values)
         self.pattern = re.compile(values["pattern"], re.IGNORECASE if values["ignore_case"] else 0)
-        self.exceptions = phrase_matcher(values["exceptions"]) if values["exceptions"] else None
+        self.exceptions = exceptions_matcher(values)
 
     def check_block(self, block: Block) -> Iterator[Hit]:
-        text_ = block.text
-        excluded = None
-        for found in self.pattern.finditer(text_):
-            if found.end() == found.start():
-                continue  # an empty match points at nothing
-            if excluded is None:
-                excluded = excluded_spans(self.exceptions, text_)
-            if not inside(found.span(), excluded):
-                yield block_hit(block, *found.span(), suggestion=self.values["suggestion"])
+        for found in matches_outside(self.pattern, self.exceptions, block.text):
+            yield block_hit(block, *found.span(), suggestion=self.values["suggestion"])

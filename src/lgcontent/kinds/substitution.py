@@ -10,9 +10,9 @@ from .base import (
     Kind,
     Option,
     block_hit,
-    excluded_spans,
-    inside,
+    exceptions_matcher,
     match_case,
+    matches_outside,
     phrase_key,
     phrase_matcher,
     text_list,
@@ -32,17 +32,10 @@ class Substitution(Kind):
         super().__init__(values)
         self.swap = {phrase_key(k): v for k, v in values["swap"].items()}
         self.pattern = phrase_matcher(list(values["swap"]))
-        self.exceptions = phrase_matcher(values["exceptions"]) if values["exceptions"] else None
+        self.exceptions = exceptions_matcher(values)
 
     def check_block(self, block: Block) -> Iterator[Hit]:
-        text = block.text
-        excluded = None
-        for found in self.pattern.finditer(text):
-            if excluded is None:
-                excluded = excluded_spans(self.exceptions, text)
-            if inside(found.span(), excluded):
-                continue
+        for found in matches_outside(self.pattern, self.exceptions, block.text):
             replacement = self.swap.get(phrase_key(found.group()))
-            if replacement is None:
-                continue
-            yield block_hit(block, *found.span(), suggestion=match_case(replacement, found.group()))
+            if replacement is not None:
+                yield block_hit(block, *found.span(), suggestion=match_case(replacement, found.group()))

@@ -5,17 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..document import Block
-from .base import (
-    Hit,
-    Kind,
-    Option,
-    block_hit,
-    boolean,
-    excluded_spans,
-    inside,
-    phrase_matcher,
-    text_list,
-)
+from .base import Hit, Kind, Option, block_hit, boolean, exceptions_matcher, matches_outside, phrase_matcher, text_list
 
 
 class WordList(Kind):
@@ -30,13 +20,8 @@ class WordList(Kind):
     def __init__(self, values: dict) -> None:
         super().__init__(values)
         self.pattern = phrase_matcher(values["words"], values["case_sensitive"])
-        self.exceptions = phrase_matcher(values["exceptions"]) if values["exceptions"] else None
+        self.exceptions = exceptions_matcher(values)
 
     def check_block(self, block: Block) -> Iterator[Hit]:
-        text = block.text
-        excluded = None
-        for found in self.pattern.finditer(text):
-            if excluded is None:
-                excluded = excluded_spans(self.exceptions, text)
-            if not inside(found.span(), excluded):
-                yield block_hit(block, *found.span())
+        for found in matches_outside(self.pattern, self.exceptions, block.text):
+            yield block_hit(block, *found.span())
