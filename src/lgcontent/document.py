@@ -16,7 +16,7 @@ from typing import Iterator
 #: Stands for a forced line break (``<br>``, a Markdown hard break) in raw text.
 HARD_BREAK = "\u2028"
 
-_WHITESPACE = re.compile(r"\s+")
+_MESSY_SPACE = re.compile(r"\s{2,}|[^\S ]")
 
 #: Block kinds a rule can name in its ``scope``.
 BLOCK_KINDS: tuple[str, ...] = (
@@ -75,18 +75,35 @@ class LineIndex:
         return len(self._starts)
 
 
-@dataclass(slots=True)
 class SourceText:
     """Text with, for every character, the source offsets it came from.
 
     ``starts[i]`` is the offset of the first source character behind ``text[i]``;
     ``ends[i]`` the offset just past the last one (an entity such as ``&amp;``
-    stands behind one character but covers five).
+    stands behind one character but covers five). Appending is cheap: the text
+    is joined only when read, so a block of any size is built in linear time.
     """
 
-    text: str = ""
-    starts: list[int] = field(default_factory=list)
-    ends: list[int] = field(default_factory=list)
+    __slots__ = ("_parts", "_text", "starts", "ends")
+
+    def __init__(self, text: str = "", starts: list[int] | None = None, ends: list[int] | None = None) -> None:
+        self._parts: list[str] = [text] if text else []
+        self._text: str | None = text
+        self.starts: list[int] = starts if starts is not None else []
+        self.ends: list[int] = ends if ends is not None else []
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = "".join(self._parts)
+            self._parts = [self._text]
+        return self._text
+
+    def __bool__(self) -> bool:
+        return bool(self.starts)
+
+    def __repr__(self) -> str:
+        return f"SourceText({self.text!r})"
 
     def append(self, chars: str, start: int, end: int | None = None) -> None:
         """Add characters that all come from source ``start``..``end``.
@@ -95,7 +112,8 @@ class SourceText:
         """
         if not chars:
             return
-        self.text += chars
+        self._parts.append(chars)
+        self._text = None
         if end is None:
             self.starts.extend(range(start, start + len(chars)))
             self.ends.extend(range(start + 1, start + len(chars) + 1))
@@ -122,34 +140,30 @@ class SourceText:
         ends a line the way a full stop does. Newlines in the source are spaces.
         """
         text, starts, ends = self.text, self.starts, self.ends
-        # Words (runs of non-space) with the white space run that came before each.
-        segments: list[tuple[int, int, re.Match[str] | None]] = []
-        position = 0
-        before: re.Match[str] | None = None
-        for run in _WHITESPACE.finditer(text):
-            if run.start() > position:
-                segments.append((position, run.start(), before))
-            before = run
-            position = run.end()
-        if position < len(text):
-            segments.append((position, len(text), before))
+        stripped = text.strip()
+        if not stripped:
+            return SourceText()
+        first = len(text) - len(text.lstrip())
+        last = first + len(stripped)
         parts: list[str] = []
         out_starts: list[int] = []
         out_ends: list[int] = []
-        for n, (begin, finish, space) in enumerate(segments):
-            if n and space is not None:
-                hard = keep_newlines and HARD_BREAK in space.group()
-                parts.append("\n" if hard else " ")
-                out_starts.append(starts[space.start()])
-                out_ends.append(ends[space.start()])
-            parts.append(text[begin:finish])
-            out_starts.extend(starts[begin:finish])
-            out_ends.extend(ends[begin:finish])
-        out = SourceText()
-        out.text = "".join(parts)
-        out.starts = out_starts
-        out.ends = out_ends
-        return out
+        position = first
+        # Only runs that are not already one plain space need rewriting; the text
+        # between them is copied in bulk.
+        for run in _MESSY_SPACE.finditer(text, first, last):
+            begin = run.start()
+            parts.append(text[position:begin])
+            out_starts.extend(starts[position:begin])
+            out_ends.extend(ends[position:begin])
+            parts.append("\n" if keep_newlines and HARD_BREAK in run.group() else " ")
+            out_starts.append(starts[begin])
+            out_ends.append(ends[begin])
+            position = run.end()
+        parts.append(text[position:last])
+        out_starts.extend(starts[position:last])
+        out_ends.extend(ends[position:last])
+        return SourceText("".join(parts), out_starts, out_ends)
 
 
 @dataclass(slots=True)

@@ -213,7 +213,7 @@ class _PageParser(HTMLParser):
         buf, frame = self._buf, self._buf_frame
         self._buf = SourceText()
         self._buf_frame = self._top
-        if not buf.text:
+        if not buf:
             return
         content = buf.normalised()
         if not any(ch.isalnum() for ch in content.text):
@@ -228,7 +228,7 @@ class _PageParser(HTMLParser):
         frame = self._top
         if frame.skip:
             return
-        if not self._buf.text:
+        if not self._buf:
             self._buf_frame = frame
         self._buf.append(chars, start, end)
         if self._link is not None:

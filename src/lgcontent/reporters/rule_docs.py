@@ -51,10 +51,12 @@ class _SafeText:
 def rules_table(rules: list[Rule], out: TextIO) -> None:
     out = _SafeText(out)
     id_width = max((len(r.id) for r in rules), default=4)
-    out.write(f"{'RULE'.ljust(id_width)}  {'SEVERITY'.ljust(10)}  SUMMARY\n")
+    pack_width = max((len(r.pack) for r in rules), default=4)
+    out.write(f"{'RULE'.ljust(id_width)}  {'PACK'.ljust(pack_width)}  {'SEVERITY'.ljust(10)}  SUMMARY\n")
     for rule in rules:
         off = "" if rule.enabled else " (off by default)"
-        out.write(f"{rule.id.ljust(id_width)}  {rule.level.label.ljust(10)}  {rule.summary}{off}\n")
+        out.write(f"{rule.id.ljust(id_width)}  {rule.pack.ljust(pack_width)}  {rule.level.label.ljust(10)}"
+                  f"  {rule.summary}{off}\n")
     packs = sorted({r.pack for r in rules})
     out.write(f"\n{len(rules)} rules in {len(packs)} packs: {', '.join(packs)}.\n"
               "Run 'lgcontent explain RULE' to read about one.\n")
