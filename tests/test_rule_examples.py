@@ -46,7 +46,8 @@ def test_first_pack_covers_every_kind_and_topic() -> None:
     from lgcontent.kinds import KINDS
 
     assert {r.kind for r in RULES} == set(KINDS)
-    assert {"plain-english", "readability", "links", "structure"} <= {r.pack for r in RULES}
+    assert {"plain-english", "readability", "links", "structure"} <= {r.group for r in RULES}
+    assert {"localgov", "wcag", "govuk", "lga-jargon"} <= {r.pack for r in RULES}
     assert len(RULES) >= 15
 
 

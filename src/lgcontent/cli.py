@@ -28,18 +28,18 @@ def _error(message: str, label: str = "error") -> None:
     click.echo(f"lgcontent: {label}: {one_line(message)}", err=True)
 
 
-def _load_rules(extra_packs: tuple[str, ...]):
-    from .packs import builtin_rules_dir, load_packs
+def _catalogue_or_exit(extra_packs: tuple[str, ...]):
+    from .packs import builtin_rules_dir, load_catalogue
 
-    return load_packs([builtin_rules_dir(), *(Path(p) for p in extra_packs)])
-
-
-def _rules_or_exit(extra_packs: tuple[str, ...]):
     try:
-        return _load_rules(extra_packs)
+        return load_catalogue([builtin_rules_dir(), *(Path(p) for p in extra_packs)])
     except LgcontentError as exc:
         _error(str(exc))
         sys.exit(EXIT_ERROR)
+
+
+def _rules_or_exit(extra_packs: tuple[str, ...]):
+    return _catalogue_or_exit(extra_packs).rules
 
 
 _EPILOG = """\b
@@ -83,10 +83,16 @@ Examples:
                    " <main>. Example: --content-selector '#content'.")
 @click.option("--pack", "packs", multiple=True, metavar="DIR", type=click.Path(),
               help="Also load rules from this folder of packs (or one pack folder). Repeatable.")
+@click.option("--enable", "enable", multiple=True, metavar="NAME",
+              help="Turn on a pack, group or rule that is off by default. Repeatable."
+                   " Example: --enable govuk.")
+@click.option("--disable", "disable", multiple=True, metavar="NAME",
+              help="Turn off a pack, group or rule. Repeatable. Example: --disable readability.")
 @click.option("--color/--no-color", default=None,
               help="Force colour on or off (default: colour on a terminal, off with NO_COLOR set).")
 def check(paths: tuple[str, ...], fmt: str, fail_on: str, stdin_format: str,
-          content_selector: str | None, packs: tuple[str, ...], color: bool | None) -> None:
+          content_selector: str | None, packs: tuple[str, ...], enable: tuple[str, ...],
+          disable: tuple[str, ...], color: bool | None) -> None:
     """Check HTML and Markdown pages, and folders of them (.html .htm .md .markdown).
 
     Use '-' as a PATH to read one page from standard input.
@@ -96,7 +102,12 @@ def check(paths: tuple[str, ...], fmt: str, fail_on: str, stdin_format: str,
 
     if content_selector is not None:
         _check_selector(content_selector)
-    rules = [r for r in _rules_or_exit(packs) if r.enabled]
+    from .packs import select_rules
+
+    try:
+        rules = select_rules(_catalogue_or_exit(packs), enable, disable)
+    except LgcontentError as exc:
+        raise click.BadParameter(str(exc), param_hint="--enable/--disable") from None
     _use_replacement_on_unencodable(sys.stdout)
     reporter = reporter_class(fmt)(sys.stdout, color=color)
     options = CheckOptions(stdin_format=stdin_format, content_selector=content_selector,

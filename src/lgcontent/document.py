@@ -174,6 +174,8 @@ class Block:
     content: SourceText
     heading_level: int = 0
     list_ordered: bool = False
+    #: (index into Document.lists, item number) for text inside a list item.
+    list_item: tuple[int, int] | None = None
 
     @property
     def text(self) -> str:
@@ -217,6 +219,25 @@ class Image:
 
 
 @dataclass(slots=True)
+class ListInfo:
+    """A bulleted or numbered list: where it starts and how many items it has."""
+
+    ordered: bool
+    start: int
+    items: int = 0
+
+
+@dataclass(slots=True)
+class Mark:
+    """Inline formatting: ``bold``, ``italic`` or ``underline`` text and where it is."""
+
+    kind: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
 class MetaField:
     """Page metadata (title, description, language) and where it is written."""
 
@@ -250,6 +271,8 @@ class Document:
     headings: list[Heading] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     images: list[Image] = field(default_factory=list)
+    lists: list[ListInfo] = field(default_factory=list)
+    marks: list[Mark] = field(default_factory=list)
     suppressions: list[Suppression] = field(default_factory=list)
     has_html_element: bool = False  # HTML only: whether an <html> tag was written
     notes: list[str] = field(default_factory=list)  # things the user should know

@@ -60,7 +60,7 @@ def check_document(doc: Document, rules: Iterable[Rule]) -> list[Finding]:
             continue
         for hit in _hits(doc, rule):
             finding = _finding(doc, rule, hit)
-            if silenced.silenced(rule.id, finding.line):
+            if silenced.silenced((rule.id, rule.group, rule.pack), finding.line):
                 continue
             findings.setdefault((rule.id, hit.start, hit.end), finding)
     return sorted(findings.values(), key=Finding.sort_key)

@@ -7,9 +7,10 @@ rule file and line, so a council's own pack fails loudly, never silently.
 
 from __future__ import annotations
 
+import difflib
 import re
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from .yamlfile import LineMap, load_yaml
 
 NAME_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 RULE_SUFFIXES = (".yml", ".yaml")
+PACK_FILE = "pack.yml"
 FORMATS = ("html", "markdown")
 
 #: Blocks a text rule reads unless its ``scope`` says otherwise.
@@ -44,7 +46,8 @@ class Example:
 @dataclass(frozen=True, slots=True)
 class Rule:
     id: str
-    pack: str
+    pack: str  # the folder the rule was loaded from, switched on or off as one
+    group: str  # the first part of the id: the pack, or a topic folder inside it
     kind: str
     level: Severity
     summary: str
@@ -139,7 +142,7 @@ def _check_message(message: str, kind: type[Kind], path: str, lines: LineMap) ->
                         f" offer (it offers: {offered})", "message")
 
 
-def parse_rule(data: Any, lines: LineMap, path: str, pack: str, name: str) -> Rule:
+def parse_rule(data: Any, lines: LineMap, path: str, pack: str, group: str, name: str) -> Rule:
     """Validate one rule file's data and build the Rule."""
     if not isinstance(data, dict):
         raise RuleError(path, "must be a mapping of fields (kind, level, message...)", 1)
@@ -181,8 +184,9 @@ def parse_rule(data: Any, lines: LineMap, path: str, pack: str, name: str) -> Ru
         raise _fail(path, lines, "'summary' must be one line", "summary")
     fail_examples, pass_examples = _examples(data, path, lines)
     return Rule(
-        id=f"{pack}.{name}",
+        id=f"{group}.{name}",
         pack=pack,
+        group=group,
         kind=kind_name,
         level=Severity.parse(data["level"]),
         summary=summary,
@@ -202,11 +206,7 @@ def parse_rule(data: Any, lines: LineMap, path: str, pack: str, name: str) -> Ru
     )
 
 
-def load_rule_file(path: Path, pack: str) -> Rule:
-    name = path.stem
-    if not NAME_RE.match(name):
-        raise RuleError(str(path), "rule file names must be lower-case words joined by hyphens"
-                        " (for example words-to-avoid.yml)")
+def _read_yaml(path: Path) -> tuple[Any, LineMap]:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
@@ -214,45 +214,128 @@ def load_rule_file(path: Path, pack: str) -> Rule:
     except OSError as exc:
         raise RuleError(str(path), f"cannot be read: {exc.strerror or exc}") from None
     try:
-        data, lines = load_yaml(text, str(path))
-    except RuleError:
-        raise
+        return load_yaml(text, str(path))
     except LgcontentError as exc:
         raise RuleError(exc.path, exc.message, exc.line) from None
-    return parse_rule(data, lines, str(path), pack, name)
 
 
-def load_pack(folder: Path) -> list[Rule]:
-    """Every rule in one pack folder, sorted by id."""
-    pack = folder.name
-    if not NAME_RE.match(pack):
-        raise RuleError(str(folder), "pack folder names must be lower-case words joined by hyphens")
-    rules = []
+def load_rule_file(path: Path, pack: str, group: str) -> Rule:
+    name = path.stem
+    if not NAME_RE.match(name):
+        raise RuleError(str(path), "rule file names must be lower-case words joined by hyphens"
+                        " (for example words-to-avoid.yml)")
+    data, lines = _read_yaml(path)
+    return parse_rule(data, lines, str(path), pack, group, name)
+
+
+@dataclass(frozen=True, slots=True)
+class Pack:
+    """A folder of rules that is switched on or off as one (``pack.yml`` describes it)."""
+
+    name: str
+    summary: str
+    enabled: bool
+    replaces: tuple[str, ...]  # rule ids this pack turns off when it is switched on
+    path: str
+
+
+_PACK_FIELDS = ("summary", "enabled", "replaces", "source", "link")
+
+
+def _load_pack_file(folder: Path) -> Pack:
+    path = folder / PACK_FILE
+    if not path.exists():
+        return Pack(folder.name, "", True, (), str(folder))
+    data, lines = _read_yaml(path)
+    if not isinstance(data, dict):
+        raise RuleError(str(path), "must be a mapping of fields (summary, enabled, replaces)", 1)
+    for key in data:
+        if key not in _PACK_FIELDS:
+            raise _fail(str(path), lines, f"unknown field '{key}' (fields: {', '.join(_PACK_FIELDS)})", key)
+    enabled = data.get("enabled", True)
+    if not isinstance(enabled, bool):
+        raise _fail(str(path), lines, "'enabled' must be true or false", "enabled")
+    replaces = data.get("replaces", [])
+    if not isinstance(replaces, list) or not all(isinstance(r, str) for r in replaces):
+        raise _fail(str(path), lines, "'replaces' must be a list of rule ids", "replaces")
+    summary = _text_field(data, "summary", str(path), lines) if "summary" in data else ""
+    return Pack(folder.name, summary, enabled, tuple(replaces), str(path))
+
+
+def _rule_files(folder: Path) -> list[Path]:
+    result = []
     for entry in sorted(folder.iterdir()):
-        if entry.name.startswith("."):
+        if entry.name.startswith(".") or entry.name == PACK_FILE or entry.is_dir():
             continue
-        if entry.is_file() and entry.suffix in RULE_SUFFIXES:
-            rules.append(load_rule_file(entry, pack))
-        elif entry.is_file() and entry.suffix.lower() not in (".md", ".txt"):
+        if entry.suffix in RULE_SUFFIXES:
+            result.append(entry)
+        elif entry.suffix.lower() not in (".md", ".txt"):
             raise RuleError(str(entry), "is not a rule file (rule files end in .yml)")
-    return rules
+    return result
 
 
-def load_packs(folders: list[Path]) -> list[Rule]:
-    """Load each folder: a pack itself (holding .yml files) or a folder of packs."""
+def load_pack(folder: Path) -> tuple[Pack, list[Rule]]:
+    """One pack folder: its rules, and those in its group folders one level down.
+
+    ``<pack>/<rule>.yml`` has the id ``pack.rule``; ``<pack>/<group>/<rule>.yml``
+    has the id ``group.rule``, so a pack can hold rules on several topics.
+    """
+    if not NAME_RE.match(folder.name):
+        raise RuleError(str(folder), "pack folder names must be lower-case words joined by hyphens")
+    pack = _load_pack_file(folder)
+    rules = [load_rule_file(path, pack.name, pack.name) for path in _rule_files(folder)]
+    for group in sorted(e for e in folder.iterdir() if e.is_dir() and not e.name.startswith(".")):
+        if not NAME_RE.match(group.name):
+            raise RuleError(str(group), "rule group folder names must be lower-case words joined by hyphens")
+        nested = next((e for e in group.iterdir() if e.is_dir() and not e.name.startswith(".")), None)
+        if nested is not None:
+            raise RuleError(str(nested), "rule groups go only one folder deep inside a pack")
+        rules.extend(load_rule_file(path, pack.name, group.name) for path in _rule_files(group))
+    if not pack.enabled:
+        rules = [replace(rule, enabled=False) for rule in rules]
+    return pack, rules
+
+
+@dataclass
+class Catalogue:
+    """Every rule loaded, and the packs they came from."""
+
+    rules: list[Rule]
+    packs: dict[str, Pack]
+
+
+def _is_pack_folder(folder: Path) -> bool:
+    return (folder / PACK_FILE).exists() or bool(_rule_files(folder))
+
+
+def load_catalogue(folders: list[Path]) -> Catalogue:
+    """Load each folder: a pack itself, or a folder of packs."""
     rules: dict[str, Rule] = {}
+    packs: dict[str, Pack] = {}
     for folder in folders:
         if not folder.is_dir():
             raise RuleError(str(folder), "is not a folder of rules")
-        entries = sorted(e for e in folder.iterdir() if not e.name.startswith("."))
-        is_pack = any(e.is_file() and e.suffix in RULE_SUFFIXES for e in entries)
-        packs = [folder] if is_pack else [e for e in entries if e.is_dir()]
-        for pack_folder in packs:
-            for rule in load_pack(pack_folder):
+        pack_folders = [folder] if _is_pack_folder(folder) else sorted(
+            e for e in folder.iterdir() if e.is_dir() and not e.name.startswith("."))
+        for pack_folder in pack_folders:
+            pack, pack_rules = load_pack(pack_folder)
+            if pack.name in packs:
+                raise RuleError(str(pack_folder), f"a pack called {pack.name} is already loaded"
+                                f" from {packs[pack.name].path}")
+            packs[pack.name] = pack
+            for rule in pack_rules:
                 if rule.id in rules:
                     raise RuleError(rule.path, f"rule id {rule.id} is already defined in {rules[rule.id].path}")
                 rules[rule.id] = rule
-    return [rules[k] for k in sorted(rules)]
+    for pack in packs.values():
+        for rule_id in pack.replaces:
+            if rule_id not in rules:
+                raise RuleError(pack.path, f"'replaces' names {rule_id}, which is not a rule")
+    return Catalogue([rules[k] for k in sorted(rules)], packs)
+
+
+def load_packs(folders: list[Path]) -> list[Rule]:
+    return load_catalogue(folders).rules
 
 
 def load_builtin() -> list[Rule]:
@@ -262,3 +345,28 @@ def load_builtin() -> list[Rule]:
 def find_rule(rules: list[Rule], rule_id: str) -> Rule | None:
     return next((r for r in rules if r.id == rule_id), None)
 
+
+def names_rule(name: str, rule: Rule) -> bool:
+    """Whether ``name`` (a rule id, a group such as ``links``, or a pack) covers ``rule``."""
+    return name in (rule.id, rule.group, rule.pack)
+
+
+def select_rules(catalogue: Catalogue, enable: tuple[str, ...] = (), disable: tuple[str, ...] = ()) -> list[Rule]:
+    """The rules to run: defaults, then ``enable``, then ``disable``.
+
+    A pack that is on turns off the rules it ``replaces`` (``govuk`` replaces the
+    LocalGov rules it disagrees with), unless a rule is enabled by its own id.
+    """
+    known = {n for r in catalogue.rules for n in (r.id, r.group, r.pack)}
+    for name in (*enable, *disable):
+        if name not in known:
+            close = difflib.get_close_matches(name, sorted(known), n=3)
+            hint = f" Did you mean: {', '.join(close)}?" if close else ""
+            raise LgcontentError(name, f"is not a rule, group or pack.{hint}")
+    on = {r.id for r in catalogue.rules if r.enabled}
+    on |= {r.id for r in catalogue.rules if any(names_rule(n, r) for n in enable)}
+    active_packs = {r.pack for r in catalogue.rules if r.id in on}
+    for pack in active_packs:
+        on -= {rule_id for rule_id in catalogue.packs[pack].replaces if rule_id not in enable}
+    on -= {r.id for r in catalogue.rules if any(names_rule(n, r) for n in disable)}
+    return [r for r in catalogue.rules if r.id in on]

@@ -63,9 +63,14 @@ def reading_age(c: TextCounts) -> float:
     return max(5.0, flesch_kincaid_grade(c) + 5.0)
 
 
+def words_per_sentence(c: TextCounts) -> float:
+    return c.words / c.sentences if c.sentences else 0.0
+
+
 #: Metrics a readability rule can name, and whether a higher value is harder.
 METRICS = {
     "reading-age": (reading_age, True),
     "flesch-kincaid-grade": (flesch_kincaid_grade, True),
     "flesch-reading-ease": (flesch_reading_ease, False),
+    "words-per-sentence": (words_per_sentence, True),
 }

@@ -6,7 +6,8 @@ Syntax, alike in HTML and Markdown::
     <!-- lgcontent-enable [rule-or-pack ...] -->
     <!-- lgcontent-disable-next-line [rule-or-pack ...] [-- reason] -->
 
-No rule names means every rule. A pack name (``plain-english``) means all its rules.
+No rule names means every rule. A group (``plain-english``) or pack (``localgov``)
+name means all its rules.
 ``disable`` holds from the comment's line until a matching ``enable``;
 ``disable-next-line`` covers the line after the comment ends.
 """
@@ -41,10 +42,6 @@ def parse_comment(body: str, start: int, end: int, lines: LineIndex) -> Suppress
     )
 
 
-def _names(rule_id: str) -> tuple[str, str]:
-    return rule_id, rule_id.split(".", 1)[0]
-
-
 class SuppressionMap:
     """Answers 'is this rule silenced on this line?' for one document."""
 
@@ -69,14 +66,15 @@ class SuppressionMap:
         self._ranges.extend((first, None, rules) for first, rules in open_ranges)
 
     @staticmethod
-    def _covers(rules: tuple[str, ...], rule_id: str) -> bool:
-        return not rules or any(name in rules for name in _names(rule_id))
+    def _covers(rules: tuple[str, ...], names: tuple[str, ...]) -> bool:
+        return not rules or any(name in rules for name in names)
 
-    def silenced(self, rule_id: str, line: int) -> bool:
+    def silenced(self, names: tuple[str, ...], line: int) -> bool:
+        """Whether a rule known by ``names`` (its id, group and pack) is off on ``line``."""
         for s in self._next_line.get(line, ()):
-            if self._covers(s.rules, rule_id):
+            if self._covers(s.rules, names):
                 return True
         for first, last, rules in self._ranges:
-            if first <= line and (last is None or line <= last) and self._covers(rules, rule_id):
+            if first <= line and (last is None or line <= last) and self._covers(rules, names):
                 return True
         return False

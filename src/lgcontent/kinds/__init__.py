@@ -5,6 +5,9 @@ from __future__ import annotations
 from .base import Hit, Kind, OptionError
 from .heading_structure import HeadingStructure
 from .image_alt import ImageAlt
+from .inline_format import InlineFormat
+from .link_consistency import LinkConsistency
+from .list_structure import ListStructure
 from .link_text import LinkText
 from .metadata import Metadata
 from .paragraph_length import ParagraphLength
@@ -27,6 +30,9 @@ KINDS: dict[str, type[Kind]] = {
         HeadingStructure,
         Metadata,
         ImageAlt,
+        ListStructure,
+        InlineFormat,
+        LinkConsistency,
     )
 }
 

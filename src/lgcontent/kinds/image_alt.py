@@ -7,7 +7,7 @@ import re
 from typing import Iterator
 
 from ..document import Document, Image
-from .base import Hit, Kind, Option, OptionError, one_of, positive_int, text_list
+from .base import Hit, Kind, Option, OptionError, one_of, positive_int, regex, text_list
 
 _FILENAME = re.compile(r"\.(?:jpe?g|png|gif|svg|webp|bmp|tiff?|avif)$", re.IGNORECASE)
 
@@ -16,7 +16,8 @@ class ImageAlt(Kind):
     name = "image-alt"
     text_based = False
     options = {
-        "check": Option(one_of("missing", "placeholder", "too-long"), required=True),
+        "check": Option(one_of("missing", "placeholder", "too-long", "pattern"), required=True),
+        "pattern": Option(regex, help="with check: pattern, flag images whose alt text or file name matches"),
         "placeholders": Option(text_list, default=(), help="alt texts that describe nothing"),
         "max_length": Option(positive_int, help="most characters of alt text (with check: too-long)"),
     }
@@ -26,6 +27,9 @@ class ImageAlt(Kind):
         super().__init__(values)
         if values["check"] == "too-long" and not values["max_length"]:
             raise OptionError("max_length", "check: too-long needs max_length")
+        if values["check"] == "pattern" and not values["pattern"]:
+            raise OptionError("pattern", "check: pattern needs pattern")
+        self.pattern = re.compile(values["pattern"], re.IGNORECASE) if values["pattern"] else None
         self.placeholder_texts = {p.strip().lower() for p in values["placeholders"]}
 
     def _fires(self, image: Image) -> bool:
@@ -33,6 +37,9 @@ class ImageAlt(Kind):
         alt = image.alt
         if check == "missing":
             return alt is None and not image.labelled
+        if check == "pattern":
+            assert self.pattern is not None
+            return bool(self.pattern.search(alt or "") or self.pattern.search(image.src))
         if alt is None or not alt.strip():
             return False
         if check == "too-long":

@@ -25,13 +25,15 @@ class LinkText(Kind):
         "require": Option(regex, help="flag link text that does not match this regular expression"),
         "empty": Option(boolean, default=False, help="flag links with no text and no image alt text"),
         "href": Option(regex, help="only check links whose address matches this"),
+        "in_heading": Option(boolean, default=False, help="only check links inside headings"),
         "ignore_case": Option(boolean, default=True),
     }
     placeholders = frozenset({"match", "text", "href"})
 
     def __init__(self, values: dict) -> None:
         super().__init__(values)
-        require_one(values, ("phrases", "pattern", "require", "empty"), self.name)
+        if not values["in_heading"]:
+            require_one(values, ("phrases", "pattern", "require", "empty"), self.name)
         flags = re.IGNORECASE if values["ignore_case"] else 0
         self.phrases = {normalise_link_text(p) for p in values["phrases"] or ()}
         self.pattern = re.compile(values["pattern"], flags) if values["pattern"] else None
@@ -39,6 +41,11 @@ class LinkText(Kind):
         self.href = re.compile(values["href"], re.IGNORECASE) if values["href"] else None
 
     def _fires(self, link: Link) -> bool:
+        if self.values["in_heading"]:
+            if not link.in_heading:
+                return False
+            if not any(self.values[k] for k in ("phrases", "pattern", "require", "empty")):
+                return True  # any link in a heading
         text_ = link.name.strip()
         if self.values["empty"]:
             return not text_

@@ -20,14 +20,21 @@ class Metadata(Kind):
         "required": Option(boolean, default=False, help="flag the page when the field is missing or empty"),
         "max_length": Option(positive_int, help="most characters, counting spaces"),
         "min_length": Option(positive_int, help="fewest characters, counting spaces"),
-        "pattern": Option(regex, help="flag a value that does not match this regular expression"),
+        "pattern": Option(regex, help="flag a value that matches this regular expression"),
+        "require": Option(regex, help="flag a value that does not match this regular expression"),
+        "same_as_title": Option(boolean, default=False,
+                                help="flag a value that repeats the page title (for descriptions)"),
+        "ignore_case": Option(boolean, default=False),
     }
     placeholders = frozenset({"match", "field", "value", "length", "max_length", "min_length"})
 
     def __init__(self, values: dict) -> None:
         super().__init__(values)
-        require_one(values, ("required", "max_length", "min_length", "pattern"), self.name)
-        self.pattern = re.compile(values["pattern"]) if values["pattern"] else None
+        require_one(values, ("required", "max_length", "min_length", "pattern", "require", "same_as_title"),
+                    self.name)
+        flags = re.IGNORECASE if values["ignore_case"] else 0
+        self.pattern = re.compile(values["pattern"], flags) if values["pattern"] else None
+        self.require = re.compile(values["require"], flags) if values["require"] else None
 
     def check_document(self, doc: Document) -> Iterator[Hit]:
         key = self.values["field"]
@@ -41,8 +48,23 @@ class Metadata(Kind):
                 yield Hit(anchor, anchor + 1, params, has_match=False)
             return
         assert field is not None
-        too_long = self.values["max_length"] and len(value) > self.values["max_length"]
-        too_short = self.values["min_length"] and len(value) < self.values["min_length"]
-        mismatch = self.pattern is not None and not self.pattern.search(value)
-        if too_long or too_short or mismatch:
+        if self._fires(value, doc):
             yield Hit(field.start, field.end, params)
+
+    def _fires(self, value: str, doc: Document) -> bool:
+        v = self.values
+        if v["max_length"]:
+            return len(value) > v["max_length"]
+        if v["min_length"]:
+            return len(value) < v["min_length"]
+        if self.pattern is not None:
+            return self.pattern.search(value) is not None
+        if self.require is not None:
+            return self.require.search(value) is None
+        if v["same_as_title"]:
+            return doc.title is not None and _words(value) == _words(doc.title.value)
+        return False
+
+
+def _words(value: str) -> list[str]:
+    return re.findall(r"\w+", value.lower())

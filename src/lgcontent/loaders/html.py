@@ -22,6 +22,8 @@ from ..document import (
     Image,
     LineIndex,
     Link,
+    ListInfo,
+    Mark,
     MetaField,
     SourceText,
     Suppression,
@@ -77,6 +79,8 @@ _P_SCOPE = ("table", "td", "th", "caption", "button", "html", "template", "li", 
             "blockquote", "div", "section", "article", "main", "aside", "nav", "header", "footer")
 _MAX_WALK = 256
 
+_MARK_OF_TAG = {"b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline"}
+
 _CONTENT_ATTR = re.compile(r"""\bcontent\s*=\s*(["']?)""", re.IGNORECASE)
 _LANG_ATTR = re.compile(r"""\blang\s*=\s*(["']?)""", re.IGNORECASE)
 
@@ -84,7 +88,7 @@ _LANG_ATTR = re.compile(r"""\blang\s*=\s*(["']?)""", re.IGNORECASE)
 class _Frame:
     """One open element, with what its descendants inherit."""
 
-    __slots__ = ("tag", "kind", "level", "ordered", "skip", "main", "selected", "start")
+    __slots__ = ("tag", "kind", "level", "ordered", "skip", "main", "selected", "start", "list_id", "item")
 
     def __init__(self, tag: str, kind: str, level: int, ordered: bool, skip: bool,
                  main: bool, selected: bool, start: int) -> None:
@@ -96,6 +100,8 @@ class _Frame:
         self.main = main
         self.selected = selected
         self.start = start
+        self.list_id: int | None = None  # the innermost list this element is in
+        self.item: tuple[int, int] | None = None  # (list, item number) of the innermost item
 
 
 @dataclass
@@ -111,6 +117,8 @@ class HtmlParts:
     """What the parser found; the loader filters it to the checked region."""
 
     blocks: list[tuple[Block, _Region]] = field(default_factory=list)
+    lists: list[tuple[ListInfo, _Region]] = field(default_factory=list)
+    marks: list[tuple[Mark, _Region]] = field(default_factory=list)
     headings: list[tuple[Heading, _Region]] = field(default_factory=list)
     links: list[tuple[Link, _Region]] = field(default_factory=list)
     images: list[tuple[Image, _Region]] = field(default_factory=list)
@@ -141,6 +149,7 @@ class _PageParser(HTMLParser):
         self._link: tuple[Link, SourceText, _Frame, _Region] | None = None
         self._heading: tuple[int, int, SourceText, _Frame] | None = None
         self._title: SourceText | None = None
+        self._marks: list[tuple[str, SourceText, _Frame]] = []
         self._title_start = 0
         self._title_done = False
 
@@ -172,6 +181,14 @@ class _PageParser(HTMLParser):
         if start in self.selected_starts:
             self.parts.has_selected = True
         frame = _Frame(tag, kind, level, ordered, skip, parent.main or is_main, selected, start)
+        frame.list_id, frame.item = parent.list_id, parent.item
+        if tag in ("ul", "ol", "menu") and not skip:
+            frame.list_id, frame.item = len(self.parts.lists), None
+            self.parts.lists.append((ListInfo(tag == "ol", start), self._region(frame)))
+        elif tag == "li" and frame.list_id is not None:
+            info = self.parts.lists[frame.list_id][0]
+            frame.item = (frame.list_id, info.items)
+            info.items += 1
         self._stack.append(frame)
         self._open[tag] = self._open.get(tag, 0) + 1
         return frame
@@ -218,7 +235,8 @@ class _PageParser(HTMLParser):
         content = buf.normalised()
         if not any(ch.isalnum() for ch in content.text):
             return
-        block = Block(frame.kind, content, frame.level if frame.kind == "heading" else 0, frame.ordered)
+        block = Block(frame.kind, content, frame.level if frame.kind == "heading" else 0, frame.ordered,
+                      frame.item)
         self.parts.blocks.append((block, self._region(frame)))
 
     def _text(self, chars: str, start: int, end: int | None = None) -> None:
@@ -235,6 +253,8 @@ class _PageParser(HTMLParser):
             self._link[1].append(chars, start, end)
         if self._heading is not None:
             self._heading[2].append(chars, start, end)
+        for _, text, _frame in self._marks:
+            text.append(chars, start, end)
 
     # -- HTMLParser callbacks ----------------------------------------------------
     def handle_starttag(self, tag: str, attr_list: list[tuple[str, str | None]]) -> None:
@@ -265,6 +285,8 @@ class _PageParser(HTMLParser):
             link = Link(text="", href=attrs["href"], start=start, end=start,
                         in_heading=frame.kind == "heading", label=attrs.get("aria-label", "").strip())
             self._link = (link, SourceText(), frame, self._region(frame))
+        elif tag in _MARK_OF_TAG and not frame.skip:
+            self._marks.append((_MARK_OF_TAG[tag], SourceText(), frame))
         elif frame.kind == "heading" and tag[0] == "h" and tag[1:].isdigit() and not frame.skip:
             self._heading = (frame.level, start, SourceText(), frame)
 
@@ -375,6 +397,12 @@ class _PageParser(HTMLParser):
     def _on_close(self, frame: _Frame) -> None:
         if frame.tag in BLOCK_TAGS:
             self._flush()
+        if self._marks and self._marks[-1][2] is frame:
+            kind, text, _ = self._marks.pop()
+            content = text.normalised(keep_newlines=False)
+            if content.text:
+                mark = Mark(kind, content.text, *content.source_span())
+                self.parts.marks.append((mark, self._region(frame)))
         if self._link is not None and self._link[2] is frame:
             self._close_link()
         if self._heading is not None and self._heading[3] is frame:
@@ -403,6 +431,19 @@ def _region_filter(parts: HtmlParts, use_selector: bool) -> Callable[[_Region], 
     if parts.has_main:
         return lambda r: r.main
     return lambda r: True
+
+
+def _keep_lists(doc: Document, parts: HtmlParts, keep: Callable[[_Region], bool]) -> None:
+    """Keep the lists in the checked region, renumbering the blocks' references."""
+    renumber: dict[int, int] = {}
+    for old, (info, region) in enumerate(parts.lists):
+        if keep(region):
+            renumber[old] = len(doc.lists)
+            doc.lists.append(info)
+    for block in doc.blocks:
+        if block.list_item is not None:
+            new = renumber.get(block.list_item[0])
+            block.list_item = (new, block.list_item[1]) if new is not None else None
 
 
 def selector_starts(source: str, selector: str) -> frozenset[int]:
@@ -441,6 +482,8 @@ def load_html(path: str, source: str, content_selector: str | None = None) -> Do
     doc.headings = [h for h, r in parts.headings if keep(r)]
     doc.links = [link for link, r in parts.links if keep(r)]
     doc.images = [i for i, r in parts.images if keep(r)]
+    doc.marks = [m for m, r in parts.marks if keep(r)]
+    _keep_lists(doc, parts, keep)
     doc.suppressions = parts.suppressions
     doc.title, doc.description, doc.lang = parts.title, parts.description, parts.lang
     doc.has_html_element = parts.has_html_element

@@ -25,6 +25,8 @@ from ..document import (
     Heading,
     Image,
     Link,
+    ListInfo,
+    Mark,
     MetaField,
     SourceText,
 )
@@ -102,6 +104,7 @@ class _InlineWalker:
         self.p = 0
         self.text = SourceText()
         self.link: tuple[Link, SourceText] | None = None
+        self.marks: list[tuple[int, str]] = []  # open emphasis: (text index, token type)
 
     def at(self, index: int) -> int:
         if not self.offsets:
@@ -230,8 +233,28 @@ class _InlineWalker:
     def _skip_own_markup(self, tok: Token) -> None:
         self.skip_markup(tok.markup)
 
-    on_em_open = on_em_close = on_strong_open = on_strong_close = _skip_own_markup
     on_s_open = on_s_close = _skip_own_markup
+
+    def _open_mark(self, tok: Token) -> None:
+        self.skip_markup(tok.markup)
+        self.marks.append((len(self.text.starts), tok.type))
+
+    def _close_mark(self, tok: Token) -> None:
+        self.skip_markup(tok.markup)
+        if not self.marks:
+            return
+        begin, kind = self.marks.pop()
+        end = len(self.text.starts)
+        text = self.text.text[begin:end]
+        lead = len(text) - len(text.lstrip())
+        stripped = text.strip()
+        if stripped:
+            start, stop = self.text.span(begin + lead, begin + lead + len(stripped))
+            mark_kind = "bold" if kind.startswith("strong") else "italic"
+            self.loader.doc.marks.append(Mark(mark_kind, " ".join(stripped.split()), start, stop))
+
+    on_em_open = on_strong_open = _open_mark
+    on_em_close = on_strong_close = _close_mark
 
     def on_link_open(self, tok: Token) -> None:
         self.close_link()
@@ -319,6 +342,8 @@ class _MarkdownLoader:
         self.pos = _Positions(source, norm)
         self.kind = "paragraph"
         self.ptr = 0  # normalised offset: inline content is found from here on
+        self.list_stack: list[int] = []  # open lists, as indexes into doc.lists
+        self.item_stack: list[tuple[int, int]] = []  # open list items: (list, item number)
 
     def load(self) -> Document:
         norm = self.pos.norm
@@ -331,9 +356,19 @@ class _MarkdownLoader:
                 containers.append(tok)
                 if tok.type == "heading_open":
                     heading_level = int(tok.tag[1:])
+                elif tok.type in ("bullet_list_open", "ordered_list_open"):
+                    self._open_list(tok)
+                elif tok.type == "list_item_open" and self.list_stack:
+                    info = self.doc.lists[self.list_stack[-1]]
+                    self.item_stack.append((self.list_stack[-1], info.items))
+                    info.items += 1
             elif tok.nesting == -1:
                 if containers:
                     containers.pop()
+                if tok.type in ("bullet_list_close", "ordered_list_close") and self.list_stack:
+                    self.list_stack.pop()
+                elif tok.type == "list_item_close" and self.item_stack:
+                    self.item_stack.pop()
             elif tok.type == "inline":
                 self._inline(tok, containers, heading_level)
             elif tok.type == "html_block" and tok.map:
@@ -343,6 +378,11 @@ class _MarkdownLoader:
             if first_h1 is not None:
                 self.doc.title = MetaField(first_h1.text, first_h1.start, first_h1.end)
         return self.doc
+
+    def _open_list(self, tok: Token) -> None:
+        start = self.pos.to_source(self.pos.line_start(tok.map[0])) if tok.map else 0
+        self.list_stack.append(len(self.doc.lists))
+        self.doc.lists.append(ListInfo(tok.type == "ordered_list_open", start))
 
     # -- front matter -------------------------------------------------------------
     def _front_matter(self, norm: str) -> str:
@@ -408,7 +448,10 @@ class _MarkdownLoader:
             self.doc.headings.append(Heading(heading_level, content.text, *span))
         if content.text and any(ch.isalnum() for ch in content.text):
             level = heading_level if kind == "heading" else 0
-            self.doc.blocks.append(Block(kind, content, level, ordered))
+            item = self.item_stack[-1] if self.item_stack and kind != "heading" else None
+            if item is not None and self.list_stack and item[0] != self.list_stack[-1]:
+                item = None  # text after a nested list's end but in no item of the inner list
+            self.doc.blocks.append(Block(kind, content, level, ordered, item))
 
     def _locate(self, tok: Token) -> list[int]:
         """Source offset of each character of the inline token's raw content."""
@@ -440,6 +483,12 @@ class _MarkdownLoader:
         begin = self.pos.to_source(self.pos.line_start(tok.map[0]))
         end = self.pos.to_source(self.pos.line_start(tok.map[1]))
         parts = parse_fragment(self.doc.source, self.doc.lines, begin, end)
+        offset = len(self.doc.lists)
+        for block, _ in parts.blocks:
+            if block.list_item is not None:
+                block.list_item = (block.list_item[0] + offset, block.list_item[1])
+        self.doc.lists.extend(info for info, _ in parts.lists)
+        self.doc.marks.extend(mark for mark, _ in parts.marks)
         self.doc.blocks.extend(b for b, _ in parts.blocks)
         self.doc.headings.extend(h for h, _ in parts.headings)
         self.doc.links.extend(link for link, _ in parts.links)
