@@ -18,8 +18,8 @@ from conftest import EXAMPLES, ROOT, assert_matches_at_positions, json_report, r
 
 SCHEMA = json.loads((ROOT / "docs" / "json-report.schema.json").read_text())
 BAD = "# Bins\n\nTo apply, [click here](/apply).\n"
-CLEAN = "---\ntitle: Bins\ndescription: Find your bin day.\n---\n# Bins\n\nPut your bin out by 7am.\n"
-SUGGESTION_ONLY = "---\ntitle: Bins\ndescription: Find your bin day.\n---\n# Bins\n\nYou can purchase a bin.\n"
+CLEAN = "---\ntitle: Bins\ndescription: Find your bin day\n---\n# Bins\n\nPut your bin out by 7am.\n"
+SUGGESTION_ONLY = "---\ntitle: Bins\ndescription: Find your bin day\n---\n# Bins\n\nYou can purchase a bin.\n"
 
 
 @pytest.fixture
