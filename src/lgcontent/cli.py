@@ -150,20 +150,40 @@ def _use_replacement_on_unencodable(stream) -> None:
 Examples:
   lgcontent rules
   lgcontent rules --format json
+  lgcontent rules --format markdown --output docs/rules.md
 """)
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
-              help="table (for people) or json (every field of every rule).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table",
+              show_default=True, help="table (for people), json (every field of every rule) or"
+              " markdown (the rule reference).")
+@click.option("--output", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Write to FILE instead of the terminal. Example: --output docs/rules.md.")
 @click.option("--pack", "packs", multiple=True, metavar="DIR", type=click.Path(),
               help="Also list rules from this folder of packs. Repeatable.")
-def rules_command(fmt: str, packs: tuple[str, ...]) -> None:
+def rules_command(fmt: str, output: str | None, packs: tuple[str, ...]) -> None:
     """List every rule: id, pack, severity and what it checks."""
-    from .reporters.rule_docs import rules_as_json, rules_table
+    import io
 
-    rules = _rules_or_exit(packs)
+    from .reporters.rule_docs import rules_as_json, rules_as_markdown, rules_table
+
+    catalogue = _catalogue_or_exit(packs)
     if fmt == "json":
-        click.echo(rules_as_json(rules))
+        text = rules_as_json(catalogue.rules) + "\n"
+    elif fmt == "markdown":
+        text = rules_as_markdown(catalogue)
     else:
-        rules_table(rules, sys.stdout)
+        buffer = io.StringIO()
+        rules_table(catalogue.rules, buffer)
+        text = buffer.getvalue()
+    if output:
+        from .files import write_atomically
+
+        try:
+            write_atomically(Path(output), text)
+        except OSError as exc:
+            _error(f"{output}: cannot be written: {exc.strerror or exc}")
+            sys.exit(EXIT_ERROR)
+    else:
+        click.echo(text, nl=False)
 
 
 @cli.command(epilog="""\b

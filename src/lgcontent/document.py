@@ -18,6 +18,9 @@ HARD_BREAK = "\u2028"
 
 _MESSY_SPACE = re.compile(r"\s{2,}|[^\S ]")
 
+#: Stands for inline code in prose: not a word, but it keeps the words around it apart.
+CODE_PLACEHOLDER = "\ufffc"
+
 #: Block kinds a rule can name in its ``scope``.
 BLOCK_KINDS: tuple[str, ...] = (
     "paragraph",

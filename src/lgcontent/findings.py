@@ -69,3 +69,5 @@ class PageResult:
     notes: tuple[str, ...] = ()
     #: The source lines findings start on, by line number, for excerpts.
     lines: dict[int, str] = field(default_factory=dict)
+    words: int = 0  # words of prose checked on the page
+    reading_age: float | None = None  # UK reading age of the whole page, None when too short

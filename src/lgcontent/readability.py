@@ -16,7 +16,9 @@ Formulas (Flesch 1948; Kincaid et al. 1975):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterable
 
+from .document import Block
 from .text import sentences, syllables, words
 
 
@@ -44,6 +46,15 @@ def count(text: str) -> TextCounts:
         return EMPTY
     n_sentences = sum(1 for s in sentences(text) if words(s.text))
     return TextCounts(max(1, n_sentences), len(found), sum(syllables(w) for w in found))
+
+
+def page_counts(blocks: Iterable[Block]) -> TextCounts:
+    """Counts for a whole page's prose: every block except headings."""
+    total = EMPTY
+    for block in blocks:
+        if block.kind != "heading":
+            total = total + count(block.text)
+    return total
 
 
 def flesch_kincaid_grade(c: TextCounts) -> float:

@@ -6,6 +6,7 @@ folder is still being checked, and no page's problem stops the others.
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
@@ -15,6 +16,10 @@ from .findings import PageResult, Severity
 from .inputs import STDIN, expand
 from .loaders import load_bytes, load_file
 from .packs import Rule
+from .readability import page_counts, reading_age
+
+#: Below this many words a page's reading age says little, so none is given.
+MIN_WORDS_FOR_READING_AGE = 50
 
 
 @dataclass
@@ -33,6 +38,7 @@ class Summary:
     pages_with_findings: int = 0
     counts: dict[Severity, int] = field(default_factory=lambda: {s: 0 for s in Severity})
     unchecked: list[tuple[str, str]] = field(default_factory=list)
+    reading_ages: list[float] = field(default_factory=list)
 
     def add(self, result: PageResult) -> None:
         if result.error is not None:
@@ -43,6 +49,12 @@ class Summary:
             self.pages_with_findings += 1
         for finding in result.findings:
             self.counts[finding.severity] += 1
+        if result.reading_age is not None:
+            self.reading_ages.append(result.reading_age)
+
+    @property
+    def median_reading_age(self) -> float | None:
+        return statistics.median(self.reading_ages) if self.reading_ages else None
 
     @property
     def findings(self) -> int:
@@ -76,7 +88,10 @@ def _check_one(path: str, rules: list[Rule], options: CheckOptions) -> PageResul
         if finding.line not in lines:
             start, end = doc.lines.line_span(finding.line)
             lines[finding.line] = doc.source[start:end]
-    return PageResult(doc.path, tuple(findings), notes=tuple(doc.notes), lines=lines)
+    counts = page_counts(doc.blocks)
+    age = reading_age(counts) if counts.words >= MIN_WORDS_FOR_READING_AGE else None
+    return PageResult(doc.path, tuple(findings), notes=tuple(doc.notes), lines=lines,
+                      words=counts.words, reading_age=age)
 
 
 def check_paths(paths: Iterable[str], rules: list[Rule], options: CheckOptions) -> Iterator[PageResult]:

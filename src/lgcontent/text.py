@@ -60,8 +60,8 @@ def _ends_sentence(text: str, stop: re.Match[str]) -> bool:
     rest = stop.end()
     while rest < len(text) and text[rest] == " ":
         rest += 1
-    if rest < len(text) and text[rest].islower():
-        return False  # "approx. three weeks"
+    if rest < len(text) and text[rest].islower() and len(token) <= 4:
+        return False  # "approx. three weeks": a short word before the stop may be shortened
     return True
 
 

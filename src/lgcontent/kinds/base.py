@@ -171,18 +171,23 @@ def phrase_key(found: str) -> str:
     return " ".join(found.lower().replace("’", "'").split())
 
 
+# Text in quotation marks is someone else's words, or a term being talked about.
+QUOTED = re.compile(r"“[^”]{1,300}”|\"[^\"]{1,300}\"|‘[^’]{1,300}’|(?<!\w)'[^'\n]{1,100}'(?!\w)")
+
+
 def matches_outside(pattern: re.Pattern[str], exceptions: re.Pattern[str] | None,
                     text_: str) -> Iterator[re.Match[str]]:
-    """Non-empty matches of ``pattern`` that do not lie inside a match of ``exceptions``."""
+    """Non-empty matches of ``pattern`` outside quotation marks and ``exceptions``."""
     excluded: list[tuple[int, int]] | None = None
     for found in pattern.finditer(text_):
         if found.end() == found.start():
             continue  # an empty match points at nothing
-        if exceptions is not None:
-            if excluded is None:
-                excluded = [m.span() for m in exceptions.finditer(text_)]
-            if any(s <= found.start() and found.end() <= e for s, e in excluded):
-                continue
+        if excluded is None:
+            excluded = [m.span() for m in QUOTED.finditer(text_)]
+            if exceptions is not None:
+                excluded += [m.span() for m in exceptions.finditer(text_)]
+        if any(s <= found.start() and found.end() <= e for s, e in excluded):
+            continue
         yield found
 
 

@@ -5,7 +5,6 @@ Scores come from :mod:`lgcontent.readability` (offline; see there for formulas).
 
 from __future__ import annotations
 
-from functools import reduce
 from typing import Iterator
 
 from .. import readability as scores
@@ -55,8 +54,7 @@ class Readability(Kind):
             yield block_hit(block, first.start, first.end, **self._params(value, counts))
 
     def check_document(self, doc: Document) -> Iterator[Hit]:
-        prose = [b for b in doc.blocks if b.kind != "heading"]
-        counts = reduce(lambda a, b: a + b, (scores.count(b.text) for b in prose), scores.EMPTY)
+        counts = scores.page_counts(doc.blocks)
         if counts.words < self.values["min_words"]:
             return
         value = self.formula(counts)

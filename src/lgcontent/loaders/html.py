@@ -15,6 +15,7 @@ from typing import Callable
 from html.parser import HTMLParser
 
 from ..document import (
+    CODE_PLACEHOLDER,
     HARD_BREAK,
     Block,
     Document,
@@ -79,6 +80,7 @@ _P_SCOPE = ("table", "td", "th", "caption", "button", "html", "template", "li", 
             "blockquote", "div", "section", "article", "main", "aside", "nav", "header", "footer")
 _MAX_WALK = 256
 
+_INLINE_CODE = frozenset({"code", "kbd", "samp"})
 _MARK_OF_TAG = {"b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline"}
 
 _CONTENT_ATTR = re.compile(r"""\bcontent\s*=\s*(["']?)""", re.IGNORECASE)
@@ -275,10 +277,11 @@ class _PageParser(HTMLParser):
         if tag in VOID_TAGS:
             self._void(tag, attrs, start)
             return
+        if not self._top.skip and (tag in SKIP_TAGS or "hidden" in attrs):
+            # Keep the words on either side apart; inline code stands in the sentence.
+            self._text(CODE_PLACEHOLDER if tag in _INLINE_CODE else " ", start)
         frame = self._push(tag, attrs, start)
-        if frame.skip and not self._stack[-2].skip:
-            self._text(" ", start)  # keep words on either side apart
-        elif tag == "a" and "href" in attrs and not frame.skip \
+        if tag == "a" and "href" in attrs and not frame.skip \
                 and (attrs.get("aria-hidden") or "").lower() != "true":
             # <a name="..."> is an anchor, not a link; aria-hidden links are not announced.
             self._close_link()

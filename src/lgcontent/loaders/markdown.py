@@ -19,6 +19,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from ..document import (
+    CODE_PLACEHOLDER,
     HARD_BREAK,
     Block,
     Document,
@@ -227,7 +228,7 @@ class _InlineWalker:
         close = re.compile(r"(?<!`)" + re.escape(ticks) + r"(?!`)").search(
             self.content, start + len(ticks)
         )
-        self.emit(" ", start, start + 1)  # code is not prose, but keeps words apart
+        self.emit(CODE_PLACEHOLDER, start, start + 1)  # code is not prose, but keeps words apart
         self.p = close.end() if close else start + len(ticks)
 
     def _skip_own_markup(self, tok: Token) -> None:

@@ -20,9 +20,14 @@ class JsonReporter(Reporter):
     def __init__(self, stream, **kwargs) -> None:
         super().__init__(stream, **kwargs)
         self._first = True
+        self._pages: list[dict[str, object]] = []
         self.stream.write('{"version": %d, "findings": [' % VERSION)
 
     def page(self, result: PageResult) -> None:
+        if result.error is None:
+            age = round(result.reading_age, 1) if result.reading_age is not None else None
+            self._pages.append({"path": result.path, "words": result.words, "reading_age": age,
+                                "findings": len(result.findings)})
         for finding in result.findings:
             self.stream.write("\n  " if self._first else ",\n  ")
             self._first = False
@@ -35,8 +40,11 @@ class JsonReporter(Reporter):
             "findings": summary.findings,
             **{s.label: summary.counts[s] for s in sorted(Severity, reverse=True)},
             "unchecked": len(summary.unchecked),
+            "median_reading_age": (round(summary.median_reading_age, 1)
+                                   if summary.median_reading_age is not None else None),
         }
         unchecked = [{"path": p, "message": m} for p, m in summary.unchecked]
         self.stream.write("\n]" if not self._first else "]")
+        self.stream.write(', "pages": ' + json.dumps(self._pages, ensure_ascii=False))
         self.stream.write(', "unchecked": ' + json.dumps(unchecked, ensure_ascii=False))
         self.stream.write(', "summary": ' + json.dumps(data) + "}\n")

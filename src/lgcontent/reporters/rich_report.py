@@ -74,7 +74,10 @@ class RichReporter(Reporter):
     def page(self, result: PageResult) -> None:
         if not result.findings:
             return
-        self.console.print(Text(printable(result.path), style="bold underline"))
+        header = Text(printable(result.path), style="bold underline")
+        if result.reading_age is not None:
+            header.append(f"  reading age {result.reading_age:.0f}", style="dim")
+        self.console.print(header)
         for finding in result.findings:
             self._finding(finding, result.lines.get(finding.line, ""))
         self.console.print()
@@ -132,6 +135,9 @@ class RichReporter(Reporter):
             footer.append(f" on {_plural(summary.pages_with_findings, 'page')}.")
         else:
             footer.append(". No problems found.", style="green")
+        if summary.median_reading_age is not None:
+            footer.append(f" Median reading age {summary.median_reading_age:.0f}"
+                          f" (UK reading age: Flesch-Kincaid grade + 5).")
         if summary.unchecked:
             footer.append(f" {_plural(len(summary.unchecked), 'input')} could not be checked.",
                           style="bold red")
