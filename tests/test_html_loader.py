@@ -151,7 +151,9 @@ class TestStructure:
 class TestLinks:
     def test_anchors_without_href_and_hidden_links_are_not_links(self) -> None:
         doc = load('<h2><a name="privacy"></a>Privacy</h2><p><a href="/x" aria-hidden="true">'
-                   '<img src="t.png" alt=""></a><a href="/y">Real</a></p>', "html")
+                   '<img src="t.png" alt=""></a><a href="/y">Real</a>'
+                   '<a href="#more" aria-expanded="false">Show more</a><a href="#" role="button">Go</a></p>',
+                   "html")
         assert [link.text for link in doc.links] == ["Real"]
 
     def test_aria_label_names_the_link(self) -> None:

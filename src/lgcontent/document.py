@@ -204,6 +204,7 @@ class Link:
     has_image: bool = False
     in_heading: bool = False
     label: str = ""  # aria-label, which screen readers announce instead of the text
+    in_list: bool = False  # inside a list item (contents lists, link lists)
 
     @property
     def name(self) -> str:

@@ -31,10 +31,14 @@ class InlineFormat(Kind):
                 yield Hit(mark.start, mark.end, {"match": mark.text, "text": mark.text})
             return
         spans = {(m.start, m.end): m for m in marks}
+        links = {(link.start, link.end) for link in doc.links}
         for block in doc.blocks:
             if block.kind != "paragraph" or not block.text:
                 continue
-            mark = spans.get(block.content.source_span())
+            span = block.content.source_span()
+            mark = spans.get(span)
+            if mark is None or span in links:
+                continue  # not all bold, or a bold link (a link is not a heading)
             text = block.text
-            if mark and len(words(text)) <= self.values["max_words"] and not text.endswith((".", ":", "?", "!")):
+            if len(words(text)) <= self.values["max_words"] and not text.endswith((".", ":", "?", "!")):
                 yield Hit(mark.start, mark.end, {"match": text, "text": text})

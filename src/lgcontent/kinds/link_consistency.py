@@ -28,7 +28,7 @@ class LinkConsistency(Kind):
         check = self.values["check"]
         for link in doc.links:
             target = _target(link)
-            if not link.text.strip() or not target or target.startswith("#"):
+            if not any(ch.isalnum() for ch in link.text) or not target or target.startswith("#"):
                 continue
             key = normalise_link_text(link.name) if check == "same-text-different-target" else target
             first = seen.setdefault(key, link)

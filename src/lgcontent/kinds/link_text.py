@@ -26,6 +26,8 @@ class LinkText(Kind):
         "empty": Option(boolean, default=False, help="flag links with no text and no image alt text"),
         "href": Option(regex, help="only check links whose address matches this"),
         "in_heading": Option(boolean, default=False, help="only check links inside headings"),
+        "skip_lists": Option(boolean, default=False,
+                             help="leave out links in list items, such as a page's contents list"),
         "ignore_case": Option(boolean, default=True),
     }
     placeholders = frozenset({"match", "text", "href"})
@@ -61,6 +63,8 @@ class LinkText(Kind):
     def check_document(self, doc: Document) -> Iterator[Hit]:
         for link in doc.links:
             if self.href is not None and not self.href.search(link.href):
+                continue
+            if self.values["skip_lists"] and link.in_list:
                 continue
             if self._fires(link):
                 yield Hit(link.start, link.end, {"match": link.text, "text": link.name, "href": link.href},

@@ -277,16 +277,17 @@ class _PageParser(HTMLParser):
         if tag in VOID_TAGS:
             self._void(tag, attrs, start)
             return
+        if not self._top.skip and tag in ("sup", "sub"):
+            self._text(" ", start)  # a footnote mark is not part of the word before it
         if not self._top.skip and (tag in SKIP_TAGS or "hidden" in attrs):
             # Keep the words on either side apart; inline code stands in the sentence.
             self._text(CODE_PLACEHOLDER if tag in _INLINE_CODE else " ", start)
         frame = self._push(tag, attrs, start)
-        if tag == "a" and "href" in attrs and not frame.skip \
-                and (attrs.get("aria-hidden") or "").lower() != "true":
-            # <a name="..."> is an anchor, not a link; aria-hidden links are not announced.
+        if tag == "a" and "href" in attrs and not frame.skip and not _not_a_link(attrs):
             self._close_link()
             link = Link(text="", href=attrs["href"], start=start, end=start,
-                        in_heading=frame.kind == "heading", label=attrs.get("aria-label", "").strip())
+                        in_heading=frame.kind == "heading", label=attrs.get("aria-label", "").strip(),
+                        in_list=frame.item is not None)
             self._link = (link, SourceText(), frame, self._region(frame))
         elif tag in _MARK_OF_TAG and not frame.skip:
             self._marks.append((_MARK_OF_TAG[tag], SourceText(), frame))
@@ -425,6 +426,13 @@ class _PageParser(HTMLParser):
             self._pop_to(self._top.tag)
         self._flush()
         return self.parts
+
+
+def _not_a_link(attrs: dict[str, str]) -> bool:
+    """Hidden links, and links that work as buttons or show and hide a section."""
+    return ((attrs.get("aria-hidden") or "").lower() == "true"
+            or (attrs.get("role") or "").lower() == "button"
+            or "aria-expanded" in attrs or "data-expanded" in attrs)
 
 
 def _region_filter(parts: HtmlParts, use_selector: bool) -> Callable[[_Region], bool]:

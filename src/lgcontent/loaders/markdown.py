@@ -265,7 +265,8 @@ class _InlineWalker:
             self.skip_markup("[")
         href = str(tok.attrGet("href") or "")
         self.link = (Link(text="", href=href, start=self.at(self.p), end=self.at(self.p) + 1,
-                          in_heading=self.loader.kind == "heading"), SourceText())
+                          in_heading=self.loader.kind == "heading",
+                          in_list=self.loader.kind == "list-item"), SourceText())
 
     def on_link_close(self, tok: Token) -> None:
         markup = tok.markup
@@ -321,7 +322,8 @@ class _InlineWalker:
             self.close_link()
             href = next(g for g in (m.group(1), m.group(2), m.group(3), "") if g is not None)
             self.link = (Link(text="", href=html.unescape(href), start=start, end=end,
-                              in_heading=self.loader.kind == "heading"), SourceText())
+                              in_heading=self.loader.kind == "heading",
+                              in_list=self.loader.kind == "list-item"), SourceText())
         elif _HTML_A_CLOSE.match(raw):
             self.close_link()
         elif _HTML_IMG.match(raw):
