@@ -58,3 +58,24 @@ def test_cli_enable_and_disable(tmp_path) -> None:
     assert "plain-english.eg-ie-full-stops" not in govuk
     result = run("check", str(page), "--disable", "nonsense")
     assert result.exit_code == 2 and "is not a rule, group or pack" in result.stderr
+
+
+def test_set_changes_a_rule_option(tmp_path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text("# Bins\n\n" + " ".join(["word"] * 22) + ".\n")
+    concise = lambda *extra: run("check", str(page), "--format", "concise", *extra).stdout  # noqa: E731
+    assert "readability.sentence-length" not in concise()
+    assert "readability.sentence-length" in concise("--set", "readability.sentence-length.max_words=20")
+
+
+@pytest.mark.parametrize(("setting", "message"), [
+    ("readability.sentence-length.max_words=zero", "'max_words' must be a whole number"),
+    ("readability.sentence-length.maxwords=3", "unknown option 'maxwords'"),
+    ("readability.sentence-lenght.max_words=3", "Did you mean: readability.sentence-length"),
+    ("nonsense", "should look like RULE.OPTION=VALUE"),
+])
+def test_bad_settings_exit_2(tmp_path, setting: str, message: str) -> None:
+    page = tmp_path / "page.md"
+    page.write_text("Text.\n")
+    result = run("check", str(page), "--set", setting)
+    assert result.exit_code == 2 and message in result.stderr

@@ -88,11 +88,14 @@ Examples:
                    " Example: --enable govuk.")
 @click.option("--disable", "disable", multiple=True, metavar="NAME",
               help="Turn off a pack, group or rule. Repeatable. Example: --disable readability.")
+@click.option("--set", "settings", multiple=True, metavar="RULE.OPTION=VALUE",
+              help="Change a rule's option for this run. Repeatable."
+                   " Example: --set readability.page-reading-age.max=11.")
 @click.option("--color/--no-color", default=None,
               help="Force colour on or off (default: colour on a terminal, off with NO_COLOR set).")
 def check(paths: tuple[str, ...], fmt: str, fail_on: str, stdin_format: str,
           content_selector: str | None, packs: tuple[str, ...], enable: tuple[str, ...],
-          disable: tuple[str, ...], color: bool | None) -> None:
+          disable: tuple[str, ...], settings: tuple[str, ...], color: bool | None) -> None:
     """Check HTML and Markdown pages, and folders of them (.html .htm .md .markdown).
 
     Use '-' as a PATH to read one page from standard input.
@@ -104,10 +107,15 @@ def check(paths: tuple[str, ...], fmt: str, fail_on: str, stdin_format: str,
         _check_selector(content_selector)
     from .packs import select_rules
 
+    catalogue = _catalogue_or_exit(packs)
     try:
-        rules = select_rules(_catalogue_or_exit(packs), enable, disable)
+        rules = select_rules(catalogue, enable, disable)
     except LgcontentError as exc:
         raise click.BadParameter(str(exc), param_hint="--enable/--disable") from None
+    try:
+        rules = _apply_settings(rules, catalogue.rules, settings)
+    except LgcontentError as exc:
+        raise click.BadParameter(exc.message, param_hint="--set") from None
     _use_replacement_on_unencodable(sys.stdout)
     reporter = reporter_class(fmt)(sys.stdout, color=color)
     options = CheckOptions(stdin_format=stdin_format, content_selector=content_selector,
@@ -127,6 +135,17 @@ def check(paths: tuple[str, ...], fmt: str, fail_on: str, stdin_format: str,
     if fail_on != "never" and summary.worst_at_least(Severity.parse(fail_on)):
         sys.exit(EXIT_FINDINGS)
     sys.exit(EXIT_OK)
+
+
+def _apply_settings(rules, all_rules, settings: tuple[str, ...]):
+    """Rules with the options given by --set changed."""
+    from .packs import parse_setting, with_options
+
+    changes: dict[str, dict] = {}
+    for text in settings:
+        rule_id, key, value = parse_setting(text, all_rules)
+        changes.setdefault(rule_id, {})[key] = value
+    return [with_options(r, changes[r.id], "--set") if r.id in changes else r for r in rules]
 
 
 def _check_selector(selector: str) -> None:

@@ -370,3 +370,36 @@ def select_rules(catalogue: Catalogue, enable: tuple[str, ...] = (), disable: tu
         on -= {rule_id for rule_id in catalogue.packs[pack].replaces if rule_id not in enable}
     on -= {r.id for r in catalogue.rules if any(names_rule(n, r) for n in disable)}
     return [r for r in catalogue.rules if r.id in on]
+
+
+def with_options(rule: Rule, overrides: dict[str, Any], where: str) -> Rule:
+    """A copy of ``rule`` with some options changed, checked as strictly as a rule file.
+
+    ``where`` names the source of the change (an option on the command line, a
+    config file and line) for the error message.
+    """
+    merged = {**(rule.options or {}), **overrides}
+    try:
+        checker = KINDS[rule.kind].build(merged)
+    except OptionError as exc:
+        raise LgcontentError(where, f"{rule.id}: {exc.message}") from None
+    return replace(rule, options=merged, checker=checker)
+
+
+def parse_setting(text: str, rules: list[Rule]) -> tuple[str, str, Any]:
+    """Read ``RULE.OPTION=VALUE`` (the value is YAML: a number, word, list...)."""
+    name, equals, raw = text.partition("=")
+    rule_id, dot, key = name.strip().rpartition(".")
+    if not equals or not dot or not key:
+        raise LgcontentError(text, f"{text}: should look like RULE.OPTION=VALUE, for example"
+                             " readability.sentence-length.max_words=20")
+    rule = find_rule(rules, rule_id)
+    if rule is None:
+        close = difflib.get_close_matches(rule_id, [r.id for r in rules], n=3)
+        hint = f" Did you mean: {', '.join(close)}?" if close else ""
+        raise LgcontentError(text, f"{text}: there is no rule called '{rule_id}'.{hint}")
+    try:
+        value, _ = load_yaml(raw, text)
+    except LgcontentError:
+        value = raw
+    return rule_id, key, value
