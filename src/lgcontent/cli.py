@@ -18,6 +18,7 @@ from .errors import LgcontentError
 from .findings import SEVERITY_NAMES, Severity
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+REPORT_FORMATS = ("rich", "concise", "json", "junit", "sarif", "github", "gitlab")
 FAIL_ON = (*SEVERITY_NAMES, "never")
 
 
@@ -66,16 +67,31 @@ Examples:
   lgcontent check page.html guide.md docs/
   lgcontent check export/ --format json > findings.json
   lgcontent check page.html --format concise --fail-on warning
+  lgcontent check export/ --output junit:report.xml --output sarif:report.sarif
+  lgcontent check export/ --write-baseline .lgcontent-baseline.json
+  lgcontent check export/ --baseline .lgcontent-baseline.json
   lgcontent check page.html --content-selector "#content"
   cat page.md | lgcontent check - --stdin-format markdown
 """)
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
-@click.option("--format", "fmt", type=click.Choice(["rich", "concise", "json"]), default="rich",
-              show_default=True, help="Report style: rich (for people), concise (one line a finding)"
-              " or json (for other tools).")
+@click.option("--format", "fmt", type=click.Choice(list(REPORT_FORMATS)), default="rich",
+              show_default=True, help="Report style: rich (for people), concise (one line a finding),"
+              " json, junit, sarif, github (Actions annotations) or gitlab (Code Quality).")
+@click.option("--output", "outputs", multiple=True, metavar="[FORMAT:]FILE",
+              help="Write a report to FILE. With FORMAT: an extra report in that format; without:"
+                   " the --format report goes to FILE instead of the terminal. Repeatable."
+                   " Example: --output junit:report.xml.")
 @click.option("--fail-on", type=click.Choice(FAIL_ON), default="error", show_default=True,
               help="Exit with status 1 when there are findings this serious or worse."
               " Example: --fail-on warning.")
+@click.option("--max-warnings", type=click.IntRange(min=0), metavar="N",
+              help="Also exit with status 1 when there are more than N warnings. Example: --max-warnings 0.")
+@click.option("--baseline", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Leave out findings recorded in this baseline file: report and fail only on new ones.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Record every finding of this run in FILE, for later runs with --baseline.")
+@click.option("--statistics", is_flag=True,
+              help="Add counts by rule and by page, and the pages that need the most work.")
 @click.option("--stdin-format", type=click.Choice(["markdown", "html"]), default="markdown",
               show_default=True, help="What standard input holds, when a PATH is '-'.")
 @click.option("--content-selector", metavar="CSS",
@@ -93,20 +109,23 @@ Examples:
                    " Example: --set readability.page-reading-age.max=11.")
 @click.option("--color/--no-color", default=None,
               help="Force colour on or off (default: colour on a terminal, off with NO_COLOR set).")
-def check(paths: tuple[str, ...], fmt: str, fail_on: str, stdin_format: str,
-          content_selector: str | None, packs: tuple[str, ...], enable: tuple[str, ...],
+def check(paths: tuple[str, ...], fmt: str, outputs: tuple[str, ...], fail_on: str,
+          max_warnings: int | None, baseline: str | None, write_baseline: str | None, statistics: bool,
+          stdin_format: str, content_selector: str | None, packs: tuple[str, ...], enable: tuple[str, ...],
           disable: tuple[str, ...], settings: tuple[str, ...], color: bool | None) -> None:
     """Check HTML and Markdown pages, and folders of them (.html .htm .md .markdown).
 
     Use '-' as a PATH to read one page from standard input.
     """
-    from .reporters import reporter_class
-    from .runner import CheckOptions, Summary, check_paths
+    from .packs import select_rules
+    from .reporters.base import ReportContext
+    from .runner import CheckOptions, check_paths
+    from .summary import Summary
 
     if content_selector is not None:
         _check_selector(content_selector)
-    from .packs import select_rules
-
+    if baseline and write_baseline:
+        raise click.UsageError("use --baseline or --write-baseline, not both")
     catalogue = _catalogue_or_exit(packs)
     try:
         rules = select_rules(catalogue, enable, disable)
@@ -116,25 +135,122 @@ def check(paths: tuple[str, ...], fmt: str, fail_on: str, stdin_format: str,
         rules = _apply_settings(rules, catalogue.rules, settings)
     except LgcontentError as exc:
         raise click.BadParameter(exc.message, param_hint="--set") from None
-    _use_replacement_on_unencodable(sys.stdout)
-    reporter = reporter_class(fmt)(sys.stdout, color=color)
+    known_prints = _baseline_or_exit(baseline)
+    context = ReportContext(rules=tuple(rules), fail_on=None if fail_on == "never" else Severity.parse(fail_on),
+                            statistics=statistics, color=color)
     options = CheckOptions(stdin_format=stdin_format, content_selector=content_selector,
-                           read_stdin=sys.stdin.buffer.read)
+                           read_stdin=sys.stdin.buffer.read, baseline=known_prints)
     summary = Summary()
-    for result in check_paths(paths, rules, options):
-        summary.add(result)
-        if result.error is not None:
-            _error(f"{result.path}: {result.error}")
-        for note in result.notes:
-            _error(f"{result.path}: {note}", label="note")
-        reporter.page(result)
-    reporter.finish(summary)
-    sys.stdout.flush()
+    recorder = None
+    if write_baseline:
+        from .baseline import BaselineWriter
+
+        recorder = BaselineWriter(Path(write_baseline))
+    with _Reports(fmt, outputs, context) as reports:
+        for result in check_paths(paths, rules, options):
+            summary.add(result)
+            if result.error is not None:
+                _error(f"{result.path}: {result.error}")
+            for note in result.notes:
+                _error(f"{result.path}: {note}", label="note")
+            if recorder is not None:
+                recorder.add(result)
+            reports.page(result)
+        reports.finish(summary)
+    if recorder is not None:
+        _write_or_exit(recorder.write, write_baseline)
+        click.echo(f"lgcontent: wrote {len(recorder.entries)} findings to the baseline {write_baseline}",
+                   err=True)
+    sys.exit(_exit_status(summary, context, max_warnings, recorder is not None))
+
+
+def _exit_status(summary, context, max_warnings: int | None, wrote_baseline: bool) -> int:
     if summary.unchecked:
+        return EXIT_ERROR
+    if wrote_baseline:
+        return EXIT_OK  # the point of a baseline is to accept today's findings
+    if context.fail_on is not None and summary.worst_at_least(context.fail_on):
+        return EXIT_FINDINGS
+    if max_warnings is not None and summary.counts[Severity.WARNING] > max_warnings:
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _baseline_or_exit(path: str | None) -> frozenset[str]:
+    if not path:
+        return frozenset()
+    from .baseline import read_baseline
+
+    try:
+        return read_baseline(Path(path))
+    except LgcontentError as exc:
+        _error(str(exc))
         sys.exit(EXIT_ERROR)
-    if fail_on != "never" and summary.worst_at_least(Severity.parse(fail_on)):
-        sys.exit(EXIT_FINDINGS)
-    sys.exit(EXIT_OK)
+
+
+def _write_or_exit(write, path: str) -> None:
+    try:
+        write()
+    except OSError as exc:
+        _error(f"{path}: cannot be written: {exc.strerror or exc}")
+        sys.exit(EXIT_ERROR)
+
+
+class _Reports:
+    """The reports of one run: the main one, and any --output files (written atomically)."""
+
+    def __init__(self, fmt: str, outputs: tuple[str, ...], context) -> None:
+        self.fmt, self.outputs, self.context = fmt, outputs, context
+        self.reporters: list = []
+        self.files: list = []
+
+    def __enter__(self) -> "_Reports":
+        from .files import AtomicFile
+        from .reporters import reporter_class
+
+        main_to_stdout = True
+        for spec in self.outputs:
+            fmt, path = _output_spec(spec, self.fmt)
+            main_to_stdout &= not (fmt == self.fmt and spec == path)
+            try:
+                handle = AtomicFile(Path(path))
+            except OSError as exc:
+                self.__exit__(None, None, None)
+                _error(f"{path}: cannot be written: {exc.strerror or exc}")
+                sys.exit(EXIT_ERROR)
+            self.files.append(handle)
+            self.reporters.append(reporter_class(fmt)(handle.stream, self.context))
+        if main_to_stdout:
+            _use_replacement_on_unencodable(sys.stdout)
+            self.reporters.insert(0, reporter_class(self.fmt)(sys.stdout, self.context))
+        return self
+
+    def page(self, result) -> None:
+        for reporter in self.reporters:
+            reporter.page(result)
+
+    def finish(self, summary) -> None:
+        for reporter in self.reporters:
+            reporter.finish(summary)
+        sys.stdout.flush()
+        for handle in self.files:
+            handle.commit()
+        self.files = []
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        for handle in self.files:  # only left when the run did not finish
+            handle.discard()
+
+
+def _output_spec(spec: str, default_fmt: str) -> tuple[str, str]:
+    """'junit:report.xml' -> ('junit', 'report.xml'); 'report.xml' -> (default, 'report.xml')."""
+    fmt, colon, path = spec.partition(":")
+    if colon and fmt in REPORT_FORMATS and path:
+        return fmt, path
+    if colon and fmt.isalpha() and len(fmt) > 1 and fmt not in REPORT_FORMATS:
+        raise click.BadParameter(f"unknown report format '{fmt}' (formats: {', '.join(REPORT_FORMATS)})",
+                                 param_hint="--output")
+    return default_fmt, spec
 
 
 def _apply_settings(rules, all_rules, settings: tuple[str, ...]):

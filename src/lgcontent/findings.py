@@ -71,3 +71,5 @@ class PageResult:
     lines: dict[int, str] = field(default_factory=dict)
     words: int = 0  # words of prose checked on the page
     reading_age: float | None = None  # UK reading age of the whole page, None when too short
+    fingerprints: tuple[str, ...] = ()  # one for each finding, stable when lines move
+    in_baseline: int = 0  # findings left out because the baseline has them

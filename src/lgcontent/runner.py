@@ -6,13 +6,13 @@ folder is still being checked, and no page's problem stops the others.
 
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
 from .engine import check_document
 from .errors import InputError
-from .findings import PageResult, Severity
+from .findings import PageResult
+from .fingerprints import fingerprints
 from .inputs import STDIN, expand
 from .loaders import load_bytes, load_file
 from .packs import Rule
@@ -28,40 +28,8 @@ class CheckOptions:
     stdin_name: str = "<stdin>"
     content_selector: str | None = None
     read_stdin: Callable[[], bytes] | None = None
-
-
-@dataclass
-class Summary:
-    """Counts for the report footer and the JSON ``summary``."""
-
-    pages: int = 0
-    pages_with_findings: int = 0
-    counts: dict[Severity, int] = field(default_factory=lambda: {s: 0 for s in Severity})
-    unchecked: list[tuple[str, str]] = field(default_factory=list)
-    reading_ages: list[float] = field(default_factory=list)
-
-    def add(self, result: PageResult) -> None:
-        if result.error is not None:
-            self.unchecked.append((result.path, result.error))
-            return
-        self.pages += 1
-        if result.findings:
-            self.pages_with_findings += 1
-        for finding in result.findings:
-            self.counts[finding.severity] += 1
-        if result.reading_age is not None:
-            self.reading_ages.append(result.reading_age)
-
-    @property
-    def median_reading_age(self) -> float | None:
-        return statistics.median(self.reading_ages) if self.reading_ages else None
-
-    @property
-    def findings(self) -> int:
-        return sum(self.counts.values())
-
-    def worst_at_least(self, level: Severity) -> bool:
-        return any(n for s, n in self.counts.items() if s >= level)
+    #: Fingerprints of findings to leave out (from --baseline).
+    baseline: frozenset[str] = field(default_factory=frozenset)
 
 
 def _check_one(path: str, rules: list[Rule], options: CheckOptions) -> PageResult:
@@ -83,6 +51,12 @@ def _check_one(path: str, rules: list[Rule], options: CheckOptions) -> PageResul
     except Exception as exc:  # a fault of ours must not stop the other pages
         return PageResult(path, error=f"could not be checked because of a fault in lgcontent"
                           f" ({type(exc).__name__}: {exc}); please report it")
+    prints = fingerprints(findings)
+    in_baseline = 0
+    if options.baseline:
+        kept = [(f, p) for f, p in zip(findings, prints) if p not in options.baseline]
+        in_baseline = len(findings) - len(kept)
+        findings, prints = [f for f, _ in kept], [p for _, p in kept]
     lines = {}
     for finding in findings:
         if finding.line not in lines:
@@ -91,7 +65,8 @@ def _check_one(path: str, rules: list[Rule], options: CheckOptions) -> PageResul
     counts = page_counts(doc.blocks)
     age = reading_age(counts) if counts.words >= MIN_WORDS_FOR_READING_AGE else None
     return PageResult(doc.path, tuple(findings), notes=tuple(doc.notes), lines=lines,
-                      words=counts.words, reading_age=age)
+                      words=counts.words, reading_age=age, fingerprints=tuple(prints),
+                      in_baseline=in_baseline)
 
 
 def check_paths(paths: Iterable[str], rules: list[Rule], options: CheckOptions) -> Iterator[PageResult]:

@@ -11,6 +11,10 @@ _REPORTERS = {
     "rich": ("rich_report", "RichReporter"),
     "concise": ("concise", "ConciseReporter"),
     "json": ("json_report", "JsonReporter"),
+    "junit": ("junit", "JUnitReporter"),
+    "sarif": ("sarif", "SarifReporter"),
+    "github": ("github", "GitHubReporter"),
+    "gitlab": ("gitlab", "GitLabReporter"),
 }
 
 FORMATS = tuple(_REPORTERS)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import ClassVar, TextIO
 
-from ..findings import PageResult
-from ..runner import Summary
+from ..findings import PageResult, Severity
+from ..packs import Rule
+from ..summary import Summary
 
 # C0 and C1 control characters (not tab), DEL, and the bidirectional overrides that can
 # make text display in a different order from how it is stored.
@@ -20,21 +22,41 @@ def printable(text: str) -> str:
                        else f"\\u{ord(m.group()):04x}", text)
 
 
+# Characters XML 1.0 does not allow at all, even escaped.
+_NOT_XML = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_safe(text: str) -> str:
+    """Text that can go in an XML document: forbidden characters shown as escapes."""
+    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 def one_line(text: str) -> str:
     """Page text on one line: line breaks become spaces."""
     return printable(text).replace("\n", " ").replace("\t", " ")
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """What every report may need to know about the run."""
+
+    rules: tuple[Rule, ...] = ()  # the rules that ran (SARIF lists them)
+    fail_on: Severity | None = Severity.ERROR  # findings this serious fail the run; None: never
+    statistics: bool = False  # --statistics: add counts by rule and page
+    color: bool | None = None  # None: colour when writing to a terminal
+
+    def fails(self, severity: Severity) -> bool:
+        return self.fail_on is not None and severity >= self.fail_on
 
 
 class Reporter:
     """Receives each page's result as it is ready, then the summary."""
 
     name: ClassVar[str]
-    #: Whether the report may use colour and terminal styling.
-    styled: ClassVar[bool] = False
 
-    def __init__(self, stream: TextIO, *, color: bool | None = None) -> None:
+    def __init__(self, stream: TextIO, context: ReportContext = ReportContext()) -> None:
         self.stream = stream
-        self.color = color
+        self.context = context
 
     def page(self, result: PageResult) -> None:
         raise NotImplementedError

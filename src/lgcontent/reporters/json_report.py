@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 
 from ..findings import PageResult, Severity
-from ..runner import Summary
-from .base import Reporter
+from ..summary import Summary
+from .base import ReportContext, Reporter
 
 VERSION = 1
 
@@ -17,8 +17,8 @@ VERSION = 1
 class JsonReporter(Reporter):
     name = "json"
 
-    def __init__(self, stream, **kwargs) -> None:
-        super().__init__(stream, **kwargs)
+    def __init__(self, stream, context: ReportContext = ReportContext()) -> None:
+        super().__init__(stream, context)
         self._first = True
         self._pages: list[dict[str, object]] = []
         self.stream.write('{"version": %d, "findings": [' % VERSION)
@@ -47,4 +47,9 @@ class JsonReporter(Reporter):
         self.stream.write("\n]" if not self._first else "]")
         self.stream.write(', "pages": ' + json.dumps(self._pages, ensure_ascii=False))
         self.stream.write(', "unchecked": ' + json.dumps(unchecked, ensure_ascii=False))
-        self.stream.write(', "summary": ' + json.dumps(data) + "}\n")
+        if summary.in_baseline:
+            data["in_baseline"] = summary.in_baseline
+        self.stream.write(', "summary": ' + json.dumps(data))
+        if self.context.statistics:
+            self.stream.write(', "statistics": ' + json.dumps(summary.statistics(), ensure_ascii=False))
+        self.stream.write("}\n")

@@ -15,8 +15,8 @@ from rich.console import Console
 from rich.text import Text
 
 from ..findings import Finding, PageResult, Severity
-from ..runner import Summary
-from .base import Reporter, one_line, printable
+from ..summary import Summary
+from .base import ReportContext, Reporter, one_line, printable
 
 SEVERITY_STYLE = {
     Severity.ERROR: "bold red",
@@ -49,10 +49,10 @@ def excerpt(source_line: str, start: int, end: int, width: int = EXCERPT_WIDTH) 
 
 class RichReporter(Reporter):
     name = "rich"
-    styled = True
 
-    def __init__(self, stream: TextIO, *, color: bool | None = None) -> None:
-        super().__init__(stream, color=color)
+    def __init__(self, stream: TextIO, context: ReportContext = ReportContext()) -> None:
+        super().__init__(stream, context)
+        color = context.color
         no_color = "NO_COLOR" in os.environ and os.environ["NO_COLOR"] != ""
         if color is None:
             styled = not no_color and stream.isatty()
@@ -122,6 +122,8 @@ class RichReporter(Reporter):
         return rows
 
     def finish(self, summary: Summary) -> None:
+        if self.context.statistics:
+            self._statistics(summary)
         for path, message in summary.unchecked:
             self.console.print(Text(f"{printable(path)}: could not be checked: {one_line(message)}",
                                     style="bold red"))
@@ -135,6 +137,9 @@ class RichReporter(Reporter):
             footer.append(f" on {_plural(summary.pages_with_findings, 'page')}.")
         else:
             footer.append(". No problems found.", style="green")
+        if summary.in_baseline:
+            footer.append(f" {_plural(summary.in_baseline, 'finding')} already in the baseline"
+                          " were left out.")
         if summary.median_reading_age is not None:
             footer.append(f" Median reading age {summary.median_reading_age:.0f}"
                           f" (UK reading age: Flesch-Kincaid grade + 5).")
@@ -143,3 +148,32 @@ class RichReporter(Reporter):
                           style="bold red")
         self.console.print(footer)
 
+    def _statistics(self, summary: Summary) -> None:
+        """Counts by rule, and the pages that most need work."""
+        from rich.table import Table
+
+        by_rule = Table(title="Findings by rule", title_justify="left", box=None, pad_edge=False)
+        by_rule.add_column("findings", justify="right")
+        by_rule.add_column("rule")
+        for rule, count in sorted(summary.by_rule.items(), key=lambda kv: (-kv[1], kv[0])):
+            by_rule.add_row(str(count), rule)
+        self.console.print(by_rule)
+        self.console.print()
+        worst = Table(title="Pages with the most findings", title_justify="left", box=None, pad_edge=False)
+        worst.add_column("findings", justify="right")
+        worst.add_column("reading age", justify="right")
+        worst.add_column("page", overflow="fold")
+        for page in summary.worst_by_findings():
+            age = f"{page.reading_age:.0f}" if page.reading_age is not None else "-"
+            worst.add_row(str(page.findings), age, Text(printable(page.path)))
+        self.console.print(worst)
+        self.console.print()
+        hardest = Table(title="Pages with the highest reading age", title_justify="left", box=None,
+                        pad_edge=False)
+        hardest.add_column("reading age", justify="right")
+        hardest.add_column("findings", justify="right")
+        hardest.add_column("page", overflow="fold")
+        for page in summary.worst_by_reading_age():
+            hardest.add_row(f"{page.reading_age:.0f}", str(page.findings), Text(printable(page.path)))
+        self.console.print(hardest)
+        self.console.print()

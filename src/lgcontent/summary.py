@@ -1,0 +1,77 @@
+"""What a whole run found: counts for the footer, the JSON summary and --statistics."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .findings import PageResult, Severity
+
+
+@dataclass(frozen=True, slots=True)
+class PageStats:
+    path: str
+    findings: int
+    reading_age: float | None
+
+
+@dataclass
+class Summary:
+    """Counts gathered page by page (small records only: memory stays flat)."""
+
+    pages: int = 0
+    pages_with_findings: int = 0
+    counts: dict[Severity, int] = field(default_factory=lambda: {s: 0 for s in Severity})
+    unchecked: list[tuple[str, str]] = field(default_factory=list)
+    reading_ages: list[float] = field(default_factory=list)
+    by_rule: Counter[str] = field(default_factory=Counter)
+    page_stats: list[PageStats] = field(default_factory=list)
+    in_baseline: int = 0  # findings left out because the baseline already has them
+
+    def add(self, result: PageResult) -> None:
+        if result.error is not None:
+            self.unchecked.append((result.path, result.error))
+            return
+        self.pages += 1
+        self.in_baseline += result.in_baseline
+        if result.findings:
+            self.pages_with_findings += 1
+        for finding in result.findings:
+            self.counts[finding.severity] += 1
+            self.by_rule[finding.rule] += 1
+        if result.reading_age is not None:
+            self.reading_ages.append(result.reading_age)
+        self.page_stats.append(PageStats(result.path, len(result.findings), result.reading_age))
+
+    @property
+    def findings(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def median_reading_age(self) -> float | None:
+        return statistics.median(self.reading_ages) if self.reading_ages else None
+
+    def worst_at_least(self, level: Severity) -> bool:
+        return any(n for s, n in self.counts.items() if s >= level)
+
+    def worst_by_findings(self, n: int = 10) -> list[PageStats]:
+        ranked = sorted((p for p in self.page_stats if p.findings), key=lambda p: (-p.findings, p.path))
+        return ranked[:n]
+
+    def worst_by_reading_age(self, n: int = 10) -> list[PageStats]:
+        aged = [p for p in self.page_stats if p.reading_age is not None]
+        return sorted(aged, key=lambda p: (-(p.reading_age or 0), p.path))[:n]
+
+    def statistics(self) -> dict[str, object]:
+        """The --statistics section of the JSON report."""
+        def page(p: PageStats) -> dict[str, object]:
+            age = round(p.reading_age, 1) if p.reading_age is not None else None
+            return {"path": p.path, "findings": p.findings, "reading_age": age}
+
+        return {
+            "by_rule": dict(sorted(self.by_rule.items(), key=lambda kv: (-kv[1], kv[0]))),
+            "by_page": {p.path: p.findings for p in self.page_stats if p.findings},
+            "worst_by_findings": [page(p) for p in self.worst_by_findings()],
+            "worst_by_reading_age": [page(p) for p in self.worst_by_reading_age()],
+        }
