@@ -52,3 +52,23 @@ def test_every_block_maps_to_its_source() -> None:
     assert len(pages) >= 300
     for path in pages:
         assert_source_map(load_file(path))
+
+
+def test_corpus_junit_and_sarif_validate(tmp_path) -> None:
+    import junitparser
+    from lxml import etree
+
+    schemas = ROOT / "tests" / "schemas"
+    junit, sarif = tmp_path / "r.xml", tmp_path / "r.sarif"
+    result = run("check", str(CORPUS), "--format", "json", "--output", f"junit:{junit}",
+                 "--output", f"sarif:{sarif}")
+    data = json.loads(result.stdout)
+    xsd = etree.XMLSchema(etree.parse(str(schemas / "junit-ant.xsd")))
+    assert xsd.validate(etree.parse(str(junit))), xsd.error_log.last_error
+    suites = list(junitparser.JUnitXml.fromfile(str(junit)))
+    assert len(suites) == data["summary"]["pages"]
+    assert sum(s.failures for s in suites) == data["summary"]["error"]
+    assert sum(s.skipped for s in suites) == data["summary"]["warning"] + data["summary"]["suggestion"]
+    sarif_data = json.loads(sarif.read_text())
+    jsonschema.validate(sarif_data, json.loads((schemas / "sarif-schema-2.1.0.json").read_text()))
+    assert len(sarif_data["runs"][0]["results"]) == data["summary"]["findings"]
