@@ -39,10 +39,6 @@ def _catalogue_or_exit(extra_packs: tuple[str, ...]):
         sys.exit(EXIT_ERROR)
 
 
-def _rules_or_exit(extra_packs: tuple[str, ...]):
-    return _catalogue_or_exit(extra_packs).rules
-
-
 _EPILOG = """\b
 Common tasks:
   lgcontent check page.html             check one page
@@ -81,15 +77,20 @@ Examples:
               help="Write a report to FILE. With FORMAT: an extra report in that format; without:"
                    " the --format report goes to FILE instead of the terminal. Repeatable."
                    " Example: --output junit:report.xml.")
-@click.option("--fail-on", type=click.Choice(FAIL_ON), default="error", show_default=True,
-              help="Exit with status 1 when there are findings this serious or worse."
-              " Example: --fail-on warning.")
+@click.option("--fail-on", type=click.Choice(FAIL_ON), default=None,
+              help="Exit with status 1 when there are findings this serious or worse (default: error,"
+              " or fail_on in the configuration). Example: --fail-on warning.")
 @click.option("--max-warnings", type=click.IntRange(min=0), metavar="N",
               help="Also exit with status 1 when there are more than N warnings. Example: --max-warnings 0.")
 @click.option("--baseline", type=click.Path(dir_okay=False), metavar="FILE",
               help="Leave out findings recorded in this baseline file: report and fail only on new ones.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False), metavar="FILE",
               help="Record every finding of this run in FILE, for later runs with --baseline.")
+@click.option("--report-unused-suppressions", is_flag=True,
+              help="Report lgcontent-disable comments that silence nothing.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Read the configuration from FILE instead of looking for lgcontent.yml,"
+                   " .lgcontent.yml or pyproject.toml.")
 @click.option("--statistics", is_flag=True,
               help="Add counts by rule and by page, and the pages that need the most work.")
 @click.option("--stdin-format", type=click.Choice(["markdown", "html"]), default="markdown",
@@ -109,37 +110,35 @@ Examples:
                    " Example: --set readability.page-reading-age.max=11.")
 @click.option("--color/--no-color", default=None,
               help="Force colour on or off (default: colour on a terminal, off with NO_COLOR set).")
-def check(paths: tuple[str, ...], fmt: str, outputs: tuple[str, ...], fail_on: str,
-          max_warnings: int | None, baseline: str | None, write_baseline: str | None, statistics: bool,
+def check(paths: tuple[str, ...], fmt: str, outputs: tuple[str, ...], fail_on: str | None,
+          max_warnings: int | None, baseline: str | None, write_baseline: str | None,
+          report_unused_suppressions: bool, config_path: str | None, statistics: bool,
           stdin_format: str, content_selector: str | None, packs: tuple[str, ...], enable: tuple[str, ...],
           disable: tuple[str, ...], settings: tuple[str, ...], color: bool | None) -> None:
     """Check HTML and Markdown pages, and folders of them (.html .htm .md .markdown).
 
     Use '-' as a PATH to read one page from standard input.
     """
-    from .packs import select_rules
     from .reporters.base import ReportContext
     from .runner import CheckOptions, check_paths
     from .summary import Summary
 
-    if content_selector is not None:
-        _check_selector(content_selector)
     if baseline and write_baseline:
         raise click.UsageError("use --baseline or --write-baseline, not both")
-    catalogue = _catalogue_or_exit(packs)
-    try:
-        rules = select_rules(catalogue, enable, disable)
-    except LgcontentError as exc:
-        raise click.BadParameter(str(exc), param_hint="--enable/--disable") from None
-    try:
-        rules = _apply_settings(rules, catalogue.rules, settings)
-    except LgcontentError as exc:
-        raise click.BadParameter(exc.message, param_hint="--set") from None
+    plan = _plan_or_exit(config_path, list(paths), packs, enable, disable, settings)
+    config = plan.config
+    content_selector = content_selector or (config.content_selector.value if config.content_selector else None)
+    if content_selector is not None:
+        _check_selector(content_selector)
+    fail_on = fail_on or (config.fail_on.value if config.fail_on else "error")
+    if max_warnings is None and config.max_warnings is not None:
+        max_warnings = config.max_warnings.value
     known_prints = _baseline_or_exit(baseline)
-    context = ReportContext(rules=tuple(rules), fail_on=None if fail_on == "never" else Severity.parse(fail_on),
+    context = ReportContext(rules=tuple(plan.base), fail_on=None if fail_on == "never" else Severity.parse(fail_on),
                             statistics=statistics, color=color)
     options = CheckOptions(stdin_format=stdin_format, content_selector=content_selector,
-                           read_stdin=sys.stdin.buffer.read, baseline=known_prints)
+                           read_stdin=sys.stdin.buffer.read, baseline=known_prints, accept=plan.accept,
+                           report_unused_suppressions=report_unused_suppressions)
     summary = Summary()
     recorder = None
     if write_baseline:
@@ -147,7 +146,7 @@ def check(paths: tuple[str, ...], fmt: str, outputs: tuple[str, ...], fail_on: s
 
         recorder = BaselineWriter(Path(write_baseline))
     with _Reports(fmt, outputs, context) as reports:
-        for result in check_paths(paths, rules, options):
+        for result in check_paths(paths, plan.rules_for, options):
             summary.add(result)
             if result.error is not None:
                 _error(f"{result.path}: {result.error}")
@@ -253,15 +252,34 @@ def _output_spec(spec: str, default_fmt: str) -> tuple[str, str]:
     return default_fmt, spec
 
 
-def _apply_settings(rules, all_rules, settings: tuple[str, ...]):
-    """Rules with the options given by --set changed."""
-    from .packs import parse_setting, with_options
+def _plan_or_exit(config_path: str | None, paths: list[str], packs: tuple[str, ...] = (),
+                  enable: tuple[str, ...] = (), disable: tuple[str, ...] = (), settings: tuple[str, ...] = ()):
+    """Configuration, packs and command-line choices, made into the rules for each page."""
+    from .config import ConfigError, load_config
+    from .packs import builtin_rules_dir, installed_pack_dirs, parse_setting
+    from .plan import CommandLine, build_plan
 
-    changes: dict[str, dict] = {}
-    for text in settings:
-        rule_id, key, value = parse_setting(text, all_rules)
-        changes.setdefault(rule_id, {})[key] = value
-    return [with_options(r, changes[r.id], "--set") if r.id in changes else r for r in rules]
+    try:
+        config = load_config(config_path, paths)
+        command_line = CommandLine(enable, disable)
+        plan = build_plan([builtin_rules_dir(), *(Path(p) for p in packs)], installed_pack_dirs(), config,
+                          command_line)
+        for text in settings:
+            rule_id, key, value = parse_setting(text, plan.all_rules)
+            command_line.settings.setdefault(rule_id, {})[key] = value
+        if settings:
+            plan = build_plan([builtin_rules_dir(), *(Path(p) for p in packs)], installed_pack_dirs(),
+                              config, command_line)
+        return plan
+    except ConfigError as exc:
+        _error(str(exc))
+        sys.exit(EXIT_ERROR)
+    except LgcontentError as exc:
+        if exc.path in (*enable, *disable) or any(exc.path == s for s in settings) or exc.path == "--set":
+            option = "--set" if exc.path in settings or exc.path == "--set" else "--enable/--disable"
+            raise click.BadParameter(exc.message if option == "--set" else str(exc), param_hint=option) from None
+        _error(str(exc))
+        sys.exit(EXIT_ERROR)
 
 
 def _check_selector(selector: str) -> None:
@@ -294,21 +312,29 @@ Examples:
               help="Write to FILE instead of the terminal. Example: --output docs/rules.md.")
 @click.option("--pack", "packs", multiple=True, metavar="DIR", type=click.Path(),
               help="Also list rules from this folder of packs. Repeatable.")
-def rules_command(fmt: str, output: str | None, packs: tuple[str, ...]) -> None:
-    """List every rule: id, pack, severity and what it checks."""
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Read the configuration from FILE instead of looking for one.")
+def rules_command(fmt: str, output: str | None, packs: tuple[str, ...], config_path: str | None) -> None:
+    """List every rule: id, pack, severity and what it checks.
+
+    The table and JSON include installed packs and your configuration's packs and
+    vocabulary; the Markdown reference covers the built-in packs and any --pack.
+    """
     import io
 
     from .reporters.rule_docs import rules_as_json, rules_as_markdown, rules_table
 
-    catalogue = _catalogue_or_exit(packs)
-    if fmt == "json":
-        text = rules_as_json(catalogue.rules) + "\n"
-    elif fmt == "markdown":
-        text = rules_as_markdown(catalogue)
+    if fmt == "markdown":
+        text = rules_as_markdown(_catalogue_or_exit(packs))
     else:
-        buffer = io.StringIO()
-        rules_table(catalogue.rules, buffer)
-        text = buffer.getvalue()
+        plan = _plan_or_exit(config_path, [], packs)
+        active = {r.id for r in plan.base}
+        if fmt == "json":
+            text = rules_as_json(plan.all_rules, active) + "\n"
+        else:
+            buffer = io.StringIO()
+            rules_table(plan.all_rules, buffer, active)
+            text = buffer.getvalue()
     if output:
         from .files import write_atomically
 
@@ -334,7 +360,7 @@ def explain(rule_id: str, packs: tuple[str, ...]) -> None:
     from .packs import find_rule
     from .reporters.rule_docs import explain_rule
 
-    rules = _rules_or_exit(packs)
+    rules = _plan_or_exit(None, [], packs).all_rules
     rule = find_rule(rules, rule_id)
     if rule is None:
         close = difflib.get_close_matches(rule_id, [r.id for r in rules], n=3)

@@ -259,6 +259,8 @@ class Suppression:
     line: int  # line of the comment's start
     end_line: int  # line of the comment's end
     reason: str = ""
+    start: int = 0  # source offsets of the whole comment
+    end: int = 0
 
 
 @dataclass(slots=True)

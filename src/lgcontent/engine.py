@@ -6,10 +6,11 @@ rules, and returns Findings with exact 1-based positions.
 
 from __future__ import annotations
 
+import re
 from typing import Iterable
 
 from .document import Document
-from .findings import Finding
+from .findings import Finding, Severity
 from .kinds import Hit
 from .packs import Rule
 from .suppressions import SuppressionMap
@@ -51,16 +52,54 @@ def _hits(doc: Document, rule: Rule) -> Iterable[Hit]:
             yield from checker.check_block(block)
 
 
-def check_document(doc: Document, rules: Iterable[Rule]) -> list[Finding]:
-    """All findings of ``rules`` on ``doc``, in source order, suppressions applied."""
+UNUSED_SUPPRESSION = "suppressions.unused"
+
+
+def accepted_spans(doc: Document, accept: re.Pattern[str]) -> list[tuple[int, int]]:
+    """Source spans of the accepted vocabulary on the page (block text, title, description)."""
+    spans = []
+    for block in doc.blocks:
+        spans += [block.content.span(*m.span()) for m in accept.finditer(block.text)]
+    for field in (doc.title, doc.description):
+        if field is not None and field.end - field.start == len(field.value):
+            spans += [(field.start + m.start(), field.start + m.end()) for m in accept.finditer(field.value)]
+    return spans
+
+
+def _unused(doc: Document, silenced: SuppressionMap) -> list[Finding]:
+    result = []
+    for comment in silenced.unused():
+        line, column = doc.position(comment.start)
+        end_line, end_column = doc.position(comment.end)
+        names = f" for {', '.join(comment.rules)}" if comment.rules else ""
+        result.append(Finding(doc.path, line, column, end_line, end_column, UNUSED_SUPPRESSION,
+                              Severity.WARNING, f"This lgcontent-{comment.action} comment{names} does not"
+                              " silence anything. Remove it, or check the rule names.",
+                              doc.source[comment.start:comment.end]))
+    return result
+
+
+def check_document(doc: Document, rules: Iterable[Rule], accept: re.Pattern[str] | None = None,
+                   report_unused: bool = False) -> list[Finding]:
+    """All findings of ``rules`` on ``doc``, in source order, suppressions applied.
+
+    Findings inside ``accept`` matches (a house style's accepted terms) are left out.
+    With ``report_unused``, suppression comments that silenced nothing become findings.
+    """
     silenced = SuppressionMap(doc.suppressions)
+    accepted = accepted_spans(doc, accept) if accept is not None else []
     findings: dict[tuple[str, int, int], Finding] = {}
     for rule in rules:
         if doc.format not in rule.formats:
             continue
         for hit in _hits(doc, rule):
+            if hit.has_match and any(s <= hit.start and hit.end <= e for s, e in accepted):
+                continue
             finding = _finding(doc, rule, hit)
             if silenced.silenced((rule.id, rule.group, rule.pack), finding.line):
                 continue
             findings.setdefault((rule.id, hit.start, hit.end), finding)
-    return sorted(findings.values(), key=Finding.sort_key)
+    result = list(findings.values())
+    if report_unused:
+        result += _unused(doc, silenced)
+    return sorted(result, key=Finding.sort_key)

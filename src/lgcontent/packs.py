@@ -304,21 +304,28 @@ class Catalogue:
     packs: dict[str, Pack]
 
 
-def _is_pack_folder(folder: Path) -> bool:
+def is_pack_folder(folder: Path) -> bool:
     return (folder / PACK_FILE).exists() or bool(_rule_files(folder))
 
 
-def load_catalogue(folders: list[Path]) -> Catalogue:
-    """Load each folder: a pack itself, or a folder of packs."""
+def load_catalogue(folders: list[Path], off_by_default: tuple[Path, ...] = ()) -> Catalogue:
+    """Load each folder: a pack itself, or a folder of packs.
+
+    Packs from ``off_by_default`` folders (installed packages) are loaded switched
+    off: installing a pack lists its rules, and ``extends`` or ``--enable`` uses them.
+    """
     rules: dict[str, Rule] = {}
     packs: dict[str, Pack] = {}
-    for folder in folders:
+    for folder in [*folders, *off_by_default]:
         if not folder.is_dir():
             raise RuleError(str(folder), "is not a folder of rules")
-        pack_folders = [folder] if _is_pack_folder(folder) else sorted(
+        pack_folders = [folder] if is_pack_folder(folder) else sorted(
             e for e in folder.iterdir() if e.is_dir() and not e.name.startswith("."))
         for pack_folder in pack_folders:
             pack, pack_rules = load_pack(pack_folder)
+            if folder in off_by_default:
+                pack = replace(pack, enabled=False)
+                pack_rules = [replace(rule, enabled=False) for rule in pack_rules]
             if pack.name in packs:
                 raise RuleError(str(pack_folder), f"a pack called {pack.name} is already loaded"
                                 f" from {packs[pack.name].path}")
@@ -332,6 +339,30 @@ def load_catalogue(folders: list[Path]) -> Catalogue:
             if rule_id not in rules:
                 raise RuleError(pack.path, f"'replaces' names {rule_id}, which is not a rule")
     return Catalogue([rules[k] for k in sorted(rules)], packs)
+
+
+ENTRY_POINT_GROUP = "lgcontent.packs"
+
+
+def installed_pack_dirs() -> list[Path]:
+    """Pack folders published by installed Python packages (entry point group lgcontent.packs).
+
+    An entry point names a folder path, or a function that returns one.
+    """
+    from importlib.metadata import entry_points
+
+    folders = []
+    for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        where = f"installed pack {entry.name} ({entry.value})"
+        try:
+            target = entry.load()
+            folder = Path(str(target() if callable(target) else target))
+        except Exception as exc:  # a broken package must not hide which one it is
+            raise RuleError(where, f"cannot be loaded: {type(exc).__name__}: {exc}") from None
+        if not folder.is_dir():
+            raise RuleError(where, f"names {folder}, which is not a folder of rules")
+        folders.append(folder)
+    return folders
 
 
 def load_packs(folders: list[Path]) -> list[Rule]:

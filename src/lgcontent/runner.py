@@ -6,6 +6,7 @@ folder is still being checked, and no page's problem stops the others.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
@@ -30,9 +31,11 @@ class CheckOptions:
     read_stdin: Callable[[], bytes] | None = None
     #: Fingerprints of findings to leave out (from --baseline).
     baseline: frozenset[str] = field(default_factory=frozenset)
+    accept: re.Pattern[str] | None = None  # the house style's accepted terms
+    report_unused_suppressions: bool = False
 
 
-def _check_one(path: str, rules: list[Rule], options: CheckOptions) -> PageResult:
+def _check_one(path: str, rules_for: Callable[[str], list[Rule]], options: CheckOptions) -> PageResult:
     try:
         if path == STDIN:
             if options.read_stdin is None:
@@ -41,7 +44,7 @@ def _check_one(path: str, rules: list[Rule], options: CheckOptions) -> PageResul
                              options.content_selector)
         else:
             doc = load_file(path, options.content_selector)
-        findings = check_document(doc, rules)
+        findings = check_document(doc, rules_for(path), options.accept, options.report_unused_suppressions)
     except InputError as exc:
         return PageResult(path if path != STDIN else options.stdin_name, error=exc.message)
     except RecursionError:
@@ -69,10 +72,15 @@ def _check_one(path: str, rules: list[Rule], options: CheckOptions) -> PageResul
                       in_baseline=in_baseline)
 
 
-def check_paths(paths: Iterable[str], rules: list[Rule], options: CheckOptions) -> Iterator[PageResult]:
-    """One result per page (or per bad input), in the order the paths expand."""
+def check_paths(paths: Iterable[str], rules: list[Rule] | Callable[[str], list[Rule]],
+                options: CheckOptions) -> Iterator[PageResult]:
+    """One result per page (or per bad input), in the order the paths expand.
+
+    ``rules`` is a list, or a function giving the rules for a page's path.
+    """
+    rules_for = rules if callable(rules) else (lambda _path: rules)
     for item in expand(list(paths)):
         if isinstance(item, InputError):
             yield PageResult(item.path, error=item.message)
         else:
-            yield _check_one(item.path, rules, options)
+            yield _check_one(item.path, rules_for, options)

@@ -39,31 +39,38 @@ def parse_comment(body: str, start: int, end: int, lines: LineIndex) -> Suppress
         line=lines.position(start)[0],
         end_line=lines.position(max(start, end - 1))[0],
         reason=reason.strip(),
+        start=start,
+        end=end,
     )
 
 
 class SuppressionMap:
-    """Answers 'is this rule silenced on this line?' for one document."""
+    """Answers 'is this rule silenced on this line?' for one document, and remembers
+    which comments silenced something (for --report-unused-suppressions)."""
 
     def __init__(self, suppressions: list[Suppression]) -> None:
         self._next_line: dict[int, list[Suppression]] = {}
-        # Ranges are (first line, last line or None for "to the end", rules).
-        self._ranges: list[tuple[int, int | None, tuple[str, ...]]] = []
-        open_ranges: list[tuple[int, tuple[str, ...]]] = []
+        # Ranges are (first line, last line or None for "to the end", the disable comment).
+        self._ranges: list[tuple[int, int | None, Suppression]] = []
+        self._used: set[int] = set()  # id() of comments that silenced a finding
+        self._disables: list[Suppression] = []
+        open_ranges: list[Suppression] = []
         for s in sorted(suppressions, key=lambda s: s.line):
             if s.action == "disable-next-line":
                 self._next_line.setdefault(s.end_line + 1, []).append(s)
+                self._disables.append(s)
             elif s.action == "disable":
-                open_ranges.append((s.line, s.rules))
+                open_ranges.append(s)
+                self._disables.append(s)
             else:  # enable: closes the ranges it names (all of them if it names none)
                 still_open = []
-                for first, rules in open_ranges:
-                    if not s.rules or set(rules) <= set(s.rules) and rules:
-                        self._ranges.append((first, s.line, rules))
+                for opened in open_ranges:
+                    if not s.rules or opened.rules and set(opened.rules) <= set(s.rules):
+                        self._ranges.append((opened.line, s.line, opened))
                     else:
-                        still_open.append((first, rules))
+                        still_open.append(opened)
                 open_ranges = still_open
-        self._ranges.extend((first, None, rules) for first, rules in open_ranges)
+        self._ranges.extend((opened.line, None, opened) for opened in open_ranges)
 
     @staticmethod
     def _covers(rules: tuple[str, ...], names: tuple[str, ...]) -> bool:
@@ -73,8 +80,14 @@ class SuppressionMap:
         """Whether a rule known by ``names`` (its id, group and pack) is off on ``line``."""
         for s in self._next_line.get(line, ()):
             if self._covers(s.rules, names):
+                self._used.add(id(s))
                 return True
-        for first, last, rules in self._ranges:
-            if first <= line and (last is None or line <= last) and self._covers(rules, names):
+        for first, last, s in self._ranges:
+            if first <= line and (last is None or line <= last) and self._covers(s.rules, names):
+                self._used.add(id(s))
                 return True
         return False
+
+    def unused(self) -> list[Suppression]:
+        """Disable comments that silenced nothing."""
+        return [s for s in self._disables if id(s) not in self._used]

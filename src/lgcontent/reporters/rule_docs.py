@@ -10,7 +10,7 @@ from ..packs import Catalogue, Example, Rule
 from .base import printable
 
 
-def rule_as_dict(rule: Rule) -> dict[str, object]:
+def rule_as_dict(rule: Rule, active: set[str] | None = None) -> dict[str, object]:
     def examples(items: tuple[Example, ...]) -> list[object]:
         return [e.text if e.format == "markdown" else {e.format: e.text} for e in items]
 
@@ -20,6 +20,7 @@ def rule_as_dict(rule: Rule) -> dict[str, object]:
         "kind": rule.kind,
         "severity": rule.level.label,
         "enabled": rule.enabled,
+        **({"active": rule.id in active} if active is not None else {}),
         "summary": rule.summary,
         "message": rule.message,
         "why": rule.why,
@@ -33,8 +34,9 @@ def rule_as_dict(rule: Rule) -> dict[str, object]:
     }
 
 
-def rules_as_json(rules: list[Rule]) -> str:
-    return json.dumps({"version": 1, "rules": [rule_as_dict(r) for r in rules]}, indent=2,
+def rules_as_json(rules: list[Rule], active: set[str] | None = None) -> str:
+    """Every field of every rule; ``active`` says whether a rule runs with this configuration."""
+    return json.dumps({"version": 1, "rules": [rule_as_dict(r, active) for r in rules]}, indent=2,
                       ensure_ascii=False)
 
 
@@ -48,13 +50,16 @@ class _SafeText:
         self.out.write("\n".join(printable(line) for line in text.split("\n")))
 
 
-def rules_table(rules: list[Rule], out: TextIO) -> None:
+def rules_table(rules: list[Rule], out: TextIO, active: set[str] | None = None) -> None:
     out = _SafeText(out)
     id_width = max((len(r.id) for r in rules), default=4)
     pack_width = max((len(r.pack) for r in rules), default=4)
     out.write(f"{'RULE'.ljust(id_width)}  {'PACK'.ljust(pack_width)}  {'SEVERITY'.ljust(10)}  SUMMARY\n")
     for rule in rules:
-        off = "" if rule.enabled else " (off by default)"
+        if active is not None and rule.enabled != (rule.id in active):
+            off = " (on here)" if rule.id in active else " (off here)"
+        else:
+            off = "" if rule.enabled else " (off by default)"
         out.write(f"{rule.id.ljust(id_width)}  {rule.pack.ljust(pack_width)}  {rule.level.label.ljust(10)}"
                   f"  {rule.summary}{off}\n")
     packs = sorted({r.pack for r in rules})
