@@ -107,7 +107,7 @@ def test_fingerprints_survive_line_shifts(tmp_path: Path) -> None:
 def test_several_outputs_in_one_run(tmp_path: Path) -> None:
     junit, sarif = tmp_path / "r.xml", tmp_path / "r.sarif"
     result = run("check", str(EXAMPLES), "--output", f"junit:{junit}", "--output", f"sarif:{sarif}")
-    assert "Checked 4 pages" in result.stdout  # the terminal report is still shown
+    assert "Checked 5 pages" in result.stdout  # the terminal report is still shown
     assert junit.exists() and sarif.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.sarif", "r.xml"]  # no temporary files
 

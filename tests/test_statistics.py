@@ -28,7 +28,7 @@ def test_statistics_in_the_rich_report() -> None:
     out = run("check", str(EXAMPLES), "--statistics").stdout
     for heading in ("Findings by rule", "Pages with the most findings", "Pages with the highest reading age"):
         assert heading in out
-    assert out.index("Findings by rule") < out.index("Checked 4 pages")
+    assert out.index("Findings by rule") < out.index("Checked 5 pages")
 
 
 def test_statistics_and_baseline_match_the_schema(tmp_path) -> None:

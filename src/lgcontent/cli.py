@@ -47,6 +47,8 @@ Common tasks:
   cat page.md | lgcontent check - --stdin-format markdown
   lgcontent rules                       list every rule
   lgcontent explain links.vague-text    why a rule exists and how to fix it
+  lgcontent init                        write a starter lgcontent.yml
+  lgcontent config                      show the configuration in use
 """
 
 
@@ -368,6 +370,86 @@ def explain(rule_id: str, packs: tuple[str, ...]) -> None:
         _error(f"there is no rule called '{rule_id}'.{hint}")
         sys.exit(EXIT_ERROR)
     explain_rule(rule, sys.stdout)
+
+
+@cli.command(name="config", epilog="""\b
+Examples:
+  lgcontent config
+  lgcontent config --config house/lgcontent.yml
+""")
+@click.argument("paths", nargs=-1, metavar="[PATH...]")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Read the configuration from FILE instead of looking for one.")
+def config_command(paths: tuple[str, ...], config_path: str | None) -> None:
+    """Show the configuration that applies, and where each value comes from.
+
+    With PATHs, the configuration is looked for from them, as 'check' would.
+    """
+    from .reporters.config_view import show_config
+
+    plan = _plan_or_exit(config_path, list(paths))
+    show_config(plan, sys.stdout)
+
+
+STARTER_CONFIG = """\
+# lgcontent configuration. Every setting is optional; delete what you do not need.
+# Reference: run 'lgcontent rules' for rule names, and see README.md.
+
+# Packs to use as well as the defaults (localgov and wcag): a built-in pack such
+# as govuk, a folder of your own rules, or an installed pack.
+extends: []
+#  - govuk
+#  - ./house-style
+
+# Turn packs, groups or rules on or off.
+enable: []
+disable: []
+#  - readability.paragraph-reading-age
+
+# Make a rule, group or pack more or less serious: error, warning or suggestion.
+severity: {}
+#  links.vague-text: error
+#  formatting: suggestion
+
+# Change rules' options, for example a shorter sentence limit or a higher reading age.
+options: {}
+#  readability.sentence-length: {max_words: 20}
+#  readability.page-reading-age: {max: 11}
+
+# Your house style's words. Accepted terms are never flagged; rejected terms are.
+vocabulary:
+  accept: []
+  #  - Barsetshire
+  #  - Council Tax
+  reject: {}
+  #  waste management: bins and recycling
+
+# Different settings for some pages (globs from this file's folder).
+overrides: []
+#  - files: ["legal/**"]
+#    disable: [readability]
+
+# When to fail a CI run: error, warning, suggestion or never.
+fail_on: error
+"""
+
+
+@cli.command(epilog="""\b
+Examples:
+  lgcontent init
+  lgcontent init --force
+""")
+@click.option("--force", is_flag=True, help="Replace an existing lgcontent.yml.")
+def init(force: bool) -> None:
+    """Write a commented starter lgcontent.yml in this folder."""
+    from .files import write_atomically
+
+    target = Path("lgcontent.yml")
+    if target.exists() and not force:
+        _error(f"{target} already exists; use --force to replace it")
+        sys.exit(EXIT_ERROR)
+    _write_or_exit(lambda: write_atomically(target, STARTER_CONFIG), str(target))
+    click.echo(f"Wrote {target}. Run 'lgcontent config' to see the settings in use.")
 
 
 def main() -> None:

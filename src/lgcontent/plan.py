@@ -16,7 +16,7 @@ from typing import Any
 from .config import Config, ConfigError, Override, Value
 from .errors import LgcontentError
 from .findings import Severity
-from .packs import Catalogue, Rule, load_catalogue, parse_rule, select_rules, with_options
+from .packs import Catalogue, Pack, Rule, load_catalogue, parse_rule, select_rules, with_options
 from .yamlfile import LineMap
 
 
@@ -165,7 +165,9 @@ class RulePlan:
         disable += self.command_line.disable
         for rule_id, values in self.command_line.settings.items():
             options[rule_id] = ({**options.get(rule_id, ({}, ""))[0], **values}, "--set")
-        catalogue = Catalogue([*self.catalogue.rules, *self.extra_rules], self.catalogue.packs)
+        vocabulary = Pack("vocabulary", "Your house style's vocabulary", True, (), str(self.config.path))
+        catalogue = Catalogue([*self.catalogue.rules, *self.extra_rules],
+                              {**self.catalogue.packs, "vocabulary": vocabulary})
         try:
             rules = select_rules(catalogue, tuple(enable), tuple(disable))
         except LgcontentError as exc:
