@@ -28,8 +28,8 @@ def _shift_lines(page: Path) -> None:
 
 def _add_problem(page: Path) -> None:
     text = page.read_text(encoding="utf-8")
-    addition = "\n\nTo pay, [click here](/pay).\n" if page.suffix == ".md" else \
-        '<p>To pay, <a href="/pay">click here</a>.</p>'
+    addition = "\n\nTo pay, [click here](https://www.example.gov.uk/pay).\n" if page.suffix == ".md" else \
+        '<p>To pay, <a href="https://www.example.gov.uk/pay">click here</a>.</p>'
     text = text.replace("</body>", addition + "</body>") if "</body>" in text else text + addition
     page.write_text(text, encoding="utf-8")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -71,7 +72,29 @@ Examples:
   lgcontent check page.html --content-selector "#content"
   cat page.md | lgcontent check - --stdin-format markdown
 """)
-@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.argument("paths", nargs=-1, metavar="PATH|URL...")
+@click.option("--crawl", "crawl_start", metavar="URL",
+              help="Check every page reached by following links from URL, on the same site."
+                   " Example: --crawl https://www.example.gov.uk/")
+@click.option("--sitemap", "sitemaps", multiple=True, metavar="URL",
+              help="Check every page listed in this sitemap (or sitemap index, .xml or .xml.gz). Repeatable.")
+@click.option("--max-pages", type=click.IntRange(min=1), default=500, show_default=True,
+              help="With --crawl or --sitemap: stop after this many pages.")
+@click.option("--max-depth", type=click.IntRange(min=0), default=10, show_default=True,
+              help="With --crawl: how many links away from the start page to go.")
+@click.option("--include", "include", multiple=True, metavar="REGEX",
+              help="With --crawl: only follow addresses matching this regular expression. Repeatable.")
+@click.option("--exclude", "exclude", multiple=True, metavar="REGEX",
+              help="With --crawl: do not follow addresses matching this regular expression. Repeatable."
+                   " Example: --exclude '/search'.")
+@click.option("--ignore-robots", is_flag=True, help="With --crawl: fetch pages that robots.txt asks robots to avoid.")
+@click.option("--delay", type=click.FloatRange(min=0), default=0.5, show_default=True, metavar="SECONDS",
+              help="With web addresses: wait this long between requests to one site.")
+@click.option("--concurrency", type=click.IntRange(min=1, max=16), default=4, show_default=True,
+              help="With --crawl: how many pages to fetch at once.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=20, show_default=True, metavar="SECONDS",
+              help="With web addresses: give up on a page that takes longer than this to arrive.")
+@click.option("--quiet", "-q", is_flag=True, help="Do not show a progress bar.")
 @click.option("--format", "fmt", type=click.Choice(list(REPORT_FORMATS)), default="rich",
               show_default=True, help="Report style: rich (for people), concise (one line a finding),"
               " json, junit, sarif, github (Actions annotations) or gitlab (Code Quality).")
@@ -112,14 +135,17 @@ Examples:
                    " Example: --set readability.page-reading-age.max=11.")
 @click.option("--color/--no-color", default=None,
               help="Force colour on or off (default: colour on a terminal, off with NO_COLOR set).")
-def check(paths: tuple[str, ...], fmt: str, outputs: tuple[str, ...], fail_on: str | None,
+def check(paths: tuple[str, ...], crawl_start: str | None, sitemaps: tuple[str, ...], max_pages: int,
+          max_depth: int, include: tuple[str, ...], exclude: tuple[str, ...], ignore_robots: bool,
+          delay: float, concurrency: int, timeout: float, quiet: bool, fmt: str, outputs: tuple[str, ...], fail_on: str | None,
           max_warnings: int | None, baseline: str | None, write_baseline: str | None,
           report_unused_suppressions: bool, config_path: str | None, statistics: bool,
           stdin_format: str, content_selector: str | None, packs: tuple[str, ...], enable: tuple[str, ...],
           disable: tuple[str, ...], settings: tuple[str, ...], color: bool | None) -> None:
     """Check HTML and Markdown pages, and folders of them (.html .htm .md .markdown).
 
-    Use '-' as a PATH to read one page from standard input.
+    Use '-' as a PATH to read one page from standard input. Give web addresses to
+    check pages as published, or use --crawl or --sitemap for a whole site.
     """
     from .reporters.base import ReportContext
     from .runner import CheckOptions, check_paths
@@ -147,9 +173,17 @@ def check(paths: tuple[str, ...], fmt: str, outputs: tuple[str, ...], fail_on: s
         from .baseline import BaselineWriter
 
         recorder = BaselineWriter(Path(write_baseline))
-    with _Reports(fmt, outputs, context) as reports:
-        for result in check_paths(paths, plan.rules_for, options):
+    if not paths and not crawl_start and not sitemaps:
+        raise click.UsageError("give at least one PATH or web address, or --crawl or --sitemap")
+    web = _WebChoices(crawl_start, sitemaps, max_pages, max_depth, include, exclude, not ignore_robots,
+                      delay, concurrency, timeout)
+    sources, crawl_report = _sources(paths, web, options)
+    with _Reports(fmt, outputs, context) as reports, _progress(quiet, bool(crawl_start or sitemaps)) as progress:
+        from .runner import check_sources
+
+        for result in check_sources(sources, plan.rules_for, options):
             summary.add(result)
+            progress(summary)
             if result.error is not None:
                 _error(f"{result.path}: {result.error}")
             for note in result.notes:
@@ -158,11 +192,142 @@ def check(paths: tuple[str, ...], fmt: str, outputs: tuple[str, ...], fail_on: s
                 recorder.add(result)
             reports.page(result)
         reports.finish(summary)
+    _crawl_notes(crawl_report)
+    if options.fetcher is not None:
+        options.fetcher.close()
     if recorder is not None:
         _write_or_exit(recorder.write, write_baseline)
         click.echo(f"lgcontent: wrote {len(recorder.entries)} findings to the baseline {write_baseline}",
                    err=True)
     sys.exit(_exit_status(summary, context, max_warnings, recorder is not None))
+
+
+@dataclass(frozen=True)
+class _WebChoices:
+    crawl: str | None
+    sitemaps: tuple[str, ...]
+    max_pages: int
+    max_depth: int
+    include: tuple[str, ...]
+    exclude: tuple[str, ...]
+    robots: bool
+    delay: float
+    concurrency: int
+    timeout: float
+
+
+def _compile_patterns(patterns: tuple[str, ...], option: str) -> list:
+    import re
+
+    compiled = []
+    for pattern in patterns:
+        try:
+            compiled.append(re.compile(pattern))
+        except re.error as exc:
+            raise click.BadParameter(f"'{pattern}' is not a valid regular expression: {exc}",
+                                     param_hint=option) from None
+    return compiled
+
+
+def _sources(paths: tuple[str, ...], web: _WebChoices, options):
+    """Pages to check: files and addresses given, then a sitemap's pages, then a crawl's."""
+    import itertools
+    import os
+
+    from .inputs import expand
+    from .loaders.url import is_web_address
+    from .site import SiteIndex
+
+    folders = [os.path.abspath(p) for p in paths if os.path.isdir(p)]
+    wants_web = web.crawl or web.sitemaps or any(is_web_address(p) for p in paths)
+    if wants_web:
+        from .loaders.url import Fetcher, FetchLimits
+
+        options.fetcher = Fetcher(FetchLimits(read_timeout=web.timeout, connect_timeout=min(10.0, web.timeout)),
+                                  delay=web.delay)
+    if folders or web.crawl or web.sitemaps:
+        options.site = SiteIndex(roots=folders)
+    sources = [expand(list(paths))]
+    report = None
+    if web.sitemaps:
+        sources.append(_sitemap_pages(web, options))
+    if web.crawl:
+        from .crawl import CrawlOptions, CrawlReport, crawl
+
+        report = CrawlReport()
+        crawl_options = CrawlOptions(web.max_pages, web.max_depth, _compile_patterns(web.include, "--include"),
+                                     _compile_patterns(web.exclude, "--exclude"), web.robots, web.concurrency)
+        sources.append(_crawl_pages(crawl(options.fetcher, web.crawl, crawl_options, report), report, options))
+    return itertools.chain(*sources), report
+
+
+def _sitemap_pages(web: _WebChoices, options):
+    from .errors import InputError
+    from .inputs import PageSource
+    from .crawl import sitemap_urls
+
+    errors: list[tuple[str, str]] = []
+    urls: list[str] = []
+    for sitemap in web.sitemaps:
+        urls += sitemap_urls(options.fetcher, sitemap, errors)
+    for url, message in errors:
+        yield InputError(url, message)
+    seen = set()
+    for url in urls:
+        if url not in seen and len(seen) < web.max_pages:
+            seen.add(url)
+            yield PageSource(url)
+
+
+def _crawl_pages(pages, report, options):
+    """Pages from a crawl; after the last, the crawl's broken links go to the site index."""
+    yield from pages
+    if options.site is not None:
+        options.site.broken_urls |= report.broken
+
+
+def _crawl_notes(report) -> None:
+    if report is None:
+        return
+    if report.disallowed:
+        _error(f"{report.disallowed} page(s) were not checked because robots.txt asks robots to avoid them"
+               " (use --ignore-robots to check them)", label="note")
+    if report.over_limit:
+        _error(f"the crawl stopped at --max-pages; {report.over_limit} page(s) found were not checked",
+               label="note")
+    if report.not_pages:
+        _error(f"{report.not_pages} link(s) to documents, images and other files that are not web pages"
+               " were not checked", label="note")
+
+
+class _progress:
+    """A progress bar on standard error for crawls and sitemaps, when it is a terminal."""
+
+    def __init__(self, quiet: bool, wanted: bool) -> None:
+        self.active = wanted and not quiet and sys.stderr.isatty()
+        self._progress = None
+
+    def __enter__(self):
+        if not self.active:
+            return lambda summary: None
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self._progress = Progress(TextColumn("checking"), BarColumn(), TextColumn("{task.completed} pages"),
+                                  TextColumn("{task.fields[findings]} findings"), TimeElapsedColumn(),
+                                  console=Console(file=sys.stderr), transient=True)
+        self._progress.start()
+        task = self._progress.add_task("pages", total=None, findings=0)
+
+        def update(summary) -> None:
+            self._progress.update(task, completed=summary.pages + len(summary.unchecked),
+                                  findings=summary.findings)
+
+        return update
+
+    def __exit__(self, *exc) -> None:
+        if self._progress is not None:
+            self._progress.stop()
 
 
 def _exit_status(summary, context, max_warnings: int | None, wrote_baseline: bool) -> int:

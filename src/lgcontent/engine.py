@@ -44,6 +44,8 @@ def _finding(doc: Document, rule: Rule, hit: Hit) -> Finding:
 
 def _hits(doc: Document, rule: Rule) -> Iterable[Hit]:
     checker = rule.checker
+    if checker.site_based:
+        return  # site-wide rules run once over all pages: see site_findings
     if not checker.text_based:
         yield from checker.check_document(doc)
         return
@@ -103,3 +105,19 @@ def check_document(doc: Document, rules: Iterable[Rule], accept: re.Pattern[str]
     if report_unused:
         result += _unused(doc, silenced)
     return sorted(result, key=Finding.sort_key)
+
+
+def site_findings(index, rules: Iterable[Rule]) -> dict[str, list[Finding]]:
+    """Findings of the site-wide rules, by page path, in page order."""
+    result: dict[str, list[Finding]] = {}
+    for rule in rules:
+        if not rule.checker.site_based:
+            continue
+        for path, placed, params in rule.checker.check_site(index):
+            message = rule.message.format_map(_SafeParams(params))
+            result.setdefault(path, []).append(Finding(
+                path, placed.line, placed.column, placed.end_line, placed.end_column, rule.id, rule.level,
+                message, placed.match))
+    order = {page.path: n for n, page in enumerate(index.pages)}
+    return {path: sorted(found, key=Finding.sort_key)
+            for path, found in sorted(result.items(), key=lambda kv: order.get(kv[0], 0))}

@@ -73,3 +73,4 @@ class PageResult:
     reading_age: float | None = None  # UK reading age of the whole page, None when too short
     fingerprints: tuple[str, ...] = ()  # one for each finding, stable when lines move
     in_baseline: int = 0  # findings left out because the baseline has them
+    site: bool = False  # findings of site-wide rules, for a page already reported

@@ -8,6 +8,7 @@ from typing import Iterator
 
 from .errors import InputError
 from .loaders import FORMATS, format_of
+from .loaders.url import is_web_address
 
 STDIN = "-"
 
@@ -44,9 +45,8 @@ def expand(paths: list[str]) -> Iterator[PageSource | InputError]:
     for path in paths:
         if path == STDIN:
             yield PageSource(STDIN)
-        elif path.startswith(("http://", "https://")):
-            yield InputError(path, "checking web addresses is not available in this version;"
-                             " save the page and check the file")
+        elif is_web_address(path):
+            yield PageSource(path)
         elif os.path.isdir(path):
             pages = _walk(path)
             yield from (PageSource(page) for page in pages)

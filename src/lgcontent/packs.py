@@ -39,8 +39,9 @@ class Example:
     """A snippet a rule's tests run: Markdown unless ``format`` says HTML."""
 
     text: str
-    format: str  # "markdown" or "html"
+    format: str  # "markdown", "html", or "site" (several pages, for site-wide rules)
     line: int  # where it is written in the rule file
+    pages: tuple[str, ...] = ()  # for "site": each page, Markdown or HTML (starting with '<')
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,13 +110,16 @@ def _examples(data: dict, path: str, lines: LineMap) -> tuple[tuple[Example, ...
             line = lines.line("examples", group, i)
             if isinstance(item, str) and item.strip():
                 parsed.append(Example(item, "markdown", line))
+            elif isinstance(item, dict) and list(item) == ["pages"] and isinstance(item["pages"], list) \
+                    and item["pages"] and all(isinstance(page, str) for page in item["pages"]):
+                parsed.append(Example("\n\n".join(item["pages"]), "site", line, tuple(item["pages"])))
             elif isinstance(item, dict) and len(item) == 1 and next(iter(item)) in FORMATS \
                     and isinstance(next(iter(item.values())), str):
                 fmt, text = next(iter(item.items()))
                 parsed.append(Example(text, fmt, line))
             else:
-                raise RuleError(path, "each example is a Markdown string, or 'html: ...'"
-                                " or 'markdown: ...'", line)
+                raise RuleError(path, "each example is a Markdown string, 'html: ...', 'markdown: ...'"
+                                " or, for site-wide rules, 'pages: [...]'", line)
         result.append(tuple(parsed))
     return result[0], result[1]
 

@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
-from .engine import check_document
+import os
+
+from .engine import check_document, site_findings
 from .errors import InputError
 from .findings import PageResult
 from .fingerprints import fingerprints
-from .inputs import STDIN, expand
+from .inputs import STDIN, PageSource, expand
 from .loaders import load_bytes, load_file
+from .loaders.url import Fetched, is_web_address
+from .site import SiteIndex, summarise
 from .packs import Rule
 from .readability import page_counts, reading_age
 
@@ -33,18 +37,41 @@ class CheckOptions:
     baseline: frozenset[str] = field(default_factory=frozenset)
     accept: re.Pattern[str] | None = None  # the house style's accepted terms
     report_unused_suppressions: bool = False
+    fetcher: Any = None  # a loaders.url.Fetcher, made when the first web address comes
+    site: SiteIndex | None = None  # set to run site-wide rules over a folder or crawl
 
 
-def _check_one(path: str, rules_for: Callable[[str], list[Rule]], options: CheckOptions) -> PageResult:
+def _fetch_page(url: str, options: CheckOptions, fetched: Fetched | None = None):
+    """Fetch a web page (unless a crawl already has) and load it; its path is the URL."""
+    if fetched is None:
+        if options.fetcher is None:
+            from .loaders.url import Fetcher
+
+            options.fetcher = Fetcher()
+        fetched = options.fetcher.fetch(url)
+    if fetched.error is not None:
+        raise InputError(url, fetched.error)
+    if fetched.format is None:
+        kind = fetched.content_type or "no content type"
+        raise InputError(url, f"is not a web page ({kind})")
+    return load_bytes(fetched.body, url, fetched.format, options.content_selector, fetched.charset)
+
+
+def _check_one(path: str, rules_for: Callable[[str], list[Rule]], options: CheckOptions,
+               fetched: Fetched | None = None) -> PageResult:
     try:
         if path == STDIN:
             if options.read_stdin is None:
                 raise InputError(options.stdin_name, "standard input is not available")
             doc = load_bytes(options.read_stdin(), options.stdin_name, options.stdin_format,
                              options.content_selector)
+        elif is_web_address(path):
+            doc = _fetch_page(path, options, fetched)
         else:
             doc = load_file(path, options.content_selector)
         findings = check_document(doc, rules_for(path), options.accept, options.report_unused_suppressions)
+        if options.site is not None:
+            options.site.pages.append(summarise(doc, options.site.roots))
     except InputError as exc:
         return PageResult(path if path != STDIN else options.stdin_name, error=exc.message)
     except RecursionError:
@@ -76,11 +103,38 @@ def check_paths(paths: Iterable[str], rules: list[Rule] | Callable[[str], list[R
                 options: CheckOptions) -> Iterator[PageResult]:
     """One result per page (or per bad input), in the order the paths expand.
 
-    ``rules`` is a list, or a function giving the rules for a page's path.
+    ``rules`` is a list, or a function giving the rules for a page's path. When a
+    folder is among the paths, site-wide rules run over its pages at the end.
     """
+    paths = list(paths)
+    if options.site is None and any(os.path.isdir(p) for p in paths):
+        options.site = SiteIndex(roots=[os.path.abspath(p) for p in paths if os.path.isdir(p)])
+    yield from check_sources(expand(paths), rules, options)
+
+
+def check_sources(sources: Iterable[PageSource | InputError | Fetched],
+                  rules: list[Rule] | Callable[[str], list[Rule]], options: CheckOptions) -> Iterator[PageResult]:
+    """Check pages from files, standard input, web addresses or a crawl, then the site."""
     rules_for = rules if callable(rules) else (lambda _path: rules)
-    for item in expand(list(paths)):
+    for item in sources:
         if isinstance(item, InputError):
             yield PageResult(item.path, error=item.message)
-        else:
+        elif isinstance(item, PageSource):
             yield _check_one(item.path, rules_for, options)
+        else:
+            yield _check_one(item.url, rules_for, options, item)
+    if options.site is not None:
+        yield from _site_results(options.site, rules_for, options)
+
+
+def _site_results(index: SiteIndex, rules_for: Callable[[str], list[Rule]], options: CheckOptions) -> Iterator[PageResult]:
+    site_rules = {r.id: r for page in index.pages[:1] for r in rules_for(page.path) if r.checker.site_based}
+    for path, found in site_findings(index, list(site_rules.values())).items():
+        allowed = {r.id for r in rules_for(path)}
+        found = [f for f in found if f.rule in allowed]
+        prints = fingerprints(found)
+        if options.baseline:
+            kept = [(f, p) for f, p in zip(found, prints) if p not in options.baseline]
+            found, prints = [f for f, _ in kept], [p for _, p in kept]
+        if found:
+            yield PageResult(path, tuple(found), fingerprints=tuple(prints), site=True)

@@ -33,13 +33,16 @@ class Summary:
         if result.error is not None:
             self.unchecked.append((result.path, result.error))
             return
-        self.pages += 1
         self.in_baseline += result.in_baseline
-        if result.findings:
-            self.pages_with_findings += 1
+        if not result.site:
+            self.pages += 1
+            if result.findings:
+                self.pages_with_findings += 1
         for finding in result.findings:
             self.counts[finding.severity] += 1
             self.by_rule[finding.rule] += 1
+        if result.site:
+            return
         if result.reading_age is not None:
             self.reading_ages.append(result.reading_age)
         self.page_stats.append(PageStats(result.path, len(result.findings), result.reading_age))

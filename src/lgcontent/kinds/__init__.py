@@ -13,6 +13,7 @@ from .metadata import Metadata
 from .paragraph_length import ParagraphLength
 from .pattern import Pattern
 from .readability import Readability
+from .site import SiteBrokenLink, SiteDuplicate
 from .sentence_length import SentenceLength
 from .substitution import Substitution
 from .word_list import WordList
@@ -33,6 +34,8 @@ KINDS: dict[str, type[Kind]] = {
         ListStructure,
         InlineFormat,
         LinkConsistency,
+        SiteDuplicate,
+        SiteBrokenLink,
     )
 }
 

@@ -50,6 +50,8 @@ class Kind:
     name: ClassVar[str]
     #: True: runs over each prose block in the rule's scope; False: whole page.
     text_based: ClassVar[bool] = True
+    #: True: runs once over every page of a folder or crawl (see kinds/site.py).
+    site_based: ClassVar[bool] = False
     options: ClassVar[dict[str, Option]] = {}
     placeholders: ClassVar[frozenset[str]] = frozenset()
 

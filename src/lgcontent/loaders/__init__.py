@@ -16,9 +16,10 @@ def format_of(path: str) -> str | None:
     return FORMATS.get(os.path.splitext(path)[1].lower())
 
 
-def load_bytes(data: bytes, path: str, fmt: str, content_selector: str | None = None) -> Document:
+def load_bytes(data: bytes, path: str, fmt: str, content_selector: str | None = None,
+               charset: str | None = None) -> Document:
     """Decode and parse one page. Raises InputError for what cannot be checked."""
-    text, _encoding = decode(data, path, html=fmt == "html")
+    text, _encoding = decode(data, path, html=fmt == "html", declared=charset)
     if fmt == "html":
         from .html import load_html
 

@@ -50,13 +50,21 @@ def looks_binary(data: bytes) -> bool:
     return b"\x00" in head and not any(head.startswith(bom) for bom, _ in _BOMS)
 
 
-def decode(data: bytes, path: str, *, html: bool) -> tuple[str, str]:
-    """Return (text, encoding used). Raise InputError for binary data."""
+def decode(data: bytes, path: str, *, html: bool, declared: str | None = None) -> tuple[str, str]:
+    """Return (text, encoding used). Raise InputError for binary data.
+
+    ``declared`` is a charset from an HTTP Content-Type header: it comes after a
+    byte order mark and before the page's own ``<meta charset>``, as in browsers.
+    """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return data[len(bom):].decode(encoding, errors="replace"), encoding
     if looks_binary(data):
         raise InputError(path, "looks like a binary file, not a web page (it contains NUL bytes)")
+    if declared:
+        encoding = _normalise_label(declared)
+        if encoding:
+            return data.decode(encoding, errors="replace"), encoding
     if html:
         found = _META_CHARSET.search(data[:1024])
         if found:

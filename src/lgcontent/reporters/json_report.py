@@ -24,7 +24,7 @@ class JsonReporter(Reporter):
         self.stream.write('{"version": %d, "findings": [' % VERSION)
 
     def page(self, result: PageResult) -> None:
-        if result.error is None:
+        if result.error is None and not result.site:
             age = round(result.reading_age, 1) if result.reading_age is not None else None
             self._pages.append({"path": result.path, "words": result.words, "reading_age": age,
                                 "findings": len(result.findings)})

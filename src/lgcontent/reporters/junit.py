@@ -78,7 +78,8 @@ class JUnitReporter(Reporter):
             case, failed = self._case(result, finding)
             cases.append(case)
             failures += failed
-        self._suite(result.path, cases, failures, 0, len(cases) - failures)
+        name = f"{result.path} (site-wide checks)" if result.site else result.path
+        self._suite(name, cases, failures, 0, len(cases) - failures)
 
     def finish(self, summary: Summary) -> None:
         self.stream.write("</testsuites>\n")

@@ -12,7 +12,8 @@ from .base import printable
 
 def rule_as_dict(rule: Rule, active: set[str] | None = None) -> dict[str, object]:
     def examples(items: tuple[Example, ...]) -> list[object]:
-        return [e.text if e.format == "markdown" else {e.format: e.text} for e in items]
+        return [e.text if e.format == "markdown" else {"pages": list(e.pages)} if e.format == "site"
+                else {e.format: e.text} for e in items]
 
     return {
         "id": rule.id,
@@ -101,6 +102,8 @@ def _md_escape(text: str) -> str:
 
 
 def _md_example(example: Example) -> str:
+    if example.format == "site":
+        return "".join(f"Page {n}:\n\n```\n{page.strip()}\n```\n" for n, page in enumerate(example.pages, 1))
     fence = "html" if example.format == "html" else "markdown"
     return f"```{fence}\n{example.text.strip()}\n```\n"
 
