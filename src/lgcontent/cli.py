@@ -94,6 +94,8 @@ Examples:
               help="With --crawl: how many pages to fetch at once.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=20, show_default=True, metavar="SECONDS",
               help="With web addresses: give up on a page that takes longer than this to arrive.")
+@click.option("--max-page-size", type=click.FloatRange(min=0.001), default=20, show_default=True,
+              metavar="MB", help="With web addresses: skip pages larger than this many megabytes.")
 @click.option("--quiet", "-q", is_flag=True, help="Do not show a progress bar.")
 @click.option("--format", "fmt", type=click.Choice(list(REPORT_FORMATS)), default="rich",
               show_default=True, help="Report style: rich (for people), concise (one line a finding),"
@@ -137,7 +139,7 @@ Examples:
               help="Force colour on or off (default: colour on a terminal, off with NO_COLOR set).")
 def check(paths: tuple[str, ...], crawl_start: str | None, sitemaps: tuple[str, ...], max_pages: int,
           max_depth: int, include: tuple[str, ...], exclude: tuple[str, ...], ignore_robots: bool,
-          delay: float, concurrency: int, timeout: float, quiet: bool, fmt: str, outputs: tuple[str, ...], fail_on: str | None,
+          delay: float, concurrency: int, timeout: float, max_page_size: float, quiet: bool, fmt: str, outputs: tuple[str, ...], fail_on: str | None,
           max_warnings: int | None, baseline: str | None, write_baseline: str | None,
           report_unused_suppressions: bool, config_path: str | None, statistics: bool,
           stdin_format: str, content_selector: str | None, packs: tuple[str, ...], enable: tuple[str, ...],
@@ -176,7 +178,7 @@ def check(paths: tuple[str, ...], crawl_start: str | None, sitemaps: tuple[str, 
     if not paths and not crawl_start and not sitemaps:
         raise click.UsageError("give at least one PATH or web address, or --crawl or --sitemap")
     web = _WebChoices(crawl_start, sitemaps, max_pages, max_depth, include, exclude, not ignore_robots,
-                      delay, concurrency, timeout)
+                      delay, concurrency, timeout, int(max_page_size * 1024 * 1024))
     sources, crawl_report = _sources(paths, web, options)
     with _Reports(fmt, outputs, context) as reports, _progress(quiet, bool(crawl_start or sitemaps)) as progress:
         from .runner import check_sources
@@ -214,6 +216,7 @@ class _WebChoices:
     delay: float
     concurrency: int
     timeout: float
+    max_bytes: int
 
 
 def _compile_patterns(patterns: tuple[str, ...], option: str) -> list:
@@ -243,8 +246,9 @@ def _sources(paths: tuple[str, ...], web: _WebChoices, options):
     if wants_web:
         from .loaders.url import Fetcher, FetchLimits
 
-        options.fetcher = Fetcher(FetchLimits(read_timeout=web.timeout, connect_timeout=min(10.0, web.timeout)),
-                                  delay=web.delay)
+        limits = FetchLimits(read_timeout=web.timeout, connect_timeout=min(10.0, web.timeout),
+                             max_bytes=web.max_bytes)
+        options.fetcher = Fetcher(limits, delay=web.delay)
     if folders or web.crawl or web.sitemaps:
         options.site = SiteIndex(roots=folders)
     sources = [expand(list(paths))]

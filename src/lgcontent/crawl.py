@@ -177,7 +177,8 @@ def sitemap_urls(fetcher: Fetcher, url: str, errors: list[tuple[str, str]], dept
         errors.append((url, f"is not valid sitemap XML: {exc}"))
         return []
     name = root.tag.rsplit("}", 1)[-1]
-    locs = [el.text.strip() for el in root.iter() if el.tag.rsplit("}", 1)[-1] == "loc" and el.text]
+    locs = [el.text.strip() for el in root.iter()
+            if isinstance(el.tag, str) and el.tag.rsplit("}", 1)[-1] == "loc" and el.text]
     if name == "sitemapindex":
         if depth >= 3:
             errors.append((url, "sitemap indexes nest more than 3 deep"))
@@ -189,4 +190,6 @@ def sitemap_urls(fetcher: Fetcher, url: str, errors: list[tuple[str, str]], dept
     if name != "urlset":
         errors.append((url, f"is not a sitemap (its root element is <{name}>)"))
         return []
+    if not locs:
+        errors.append((url, "lists no pages"))
     return [normalise(urljoin(url, loc)) for loc in locs]
