@@ -263,3 +263,32 @@ def test_no_progress_bar_when_not_a_terminal(server: Server) -> None:
     result = run("check", "--crawl", f"{server.base}/", "--max-pages", "2", "--delay", "0", "--timeout", "1",
                  "--format", "concise")
     assert "checking" not in result.stderr and "\x1b" not in result.stderr
+
+
+def test_progress_bar_on_a_terminal(server: Server, tmp_path: Path) -> None:
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    master, slave = pty.openpty()
+    report = tmp_path / "r.json"
+    proc = subprocess.Popen([sys.executable, "-m", "lgcontent", "check", "--crawl", f"{server.base}/",
+                             "--max-pages", "5", "--delay", "0.3", "--timeout", "1", "--format", "json",
+                             "--output", str(report)], stdout=slave, stderr=slave,
+                            env={**os.environ, "COLUMNS": "120", "TERM": "xterm"})
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=120)
+    os.close(master)
+    output = b"".join(chunks).decode(errors="replace")
+    assert "pages done" in output and "findings" in output
+    assert json.loads(report.read_text())["summary"]["pages"] >= 1

@@ -180,7 +180,9 @@ def check(paths: tuple[str, ...], crawl_start: str | None, sitemaps: tuple[str, 
     web = _WebChoices(crawl_start, sitemaps, max_pages, max_depth, include, exclude, not ignore_robots,
                       delay, concurrency, timeout, int(max_page_size * 1024 * 1024))
     sources, crawl_report = _sources(paths, web, options)
-    with _Reports(fmt, outputs, context) as reports, _progress(quiet, bool(crawl_start or sitemaps)) as progress:
+    remaining = (lambda: crawl_report.remaining) if crawl_report is not None else (lambda: None)
+    with _Reports(fmt, outputs, context) as reports, \
+            _progress(quiet, bool(crawl_start or sitemaps), remaining) as progress:
         from .runner import check_sources
 
         for result in check_sources(sources, plan.rules_for, options):
@@ -307,8 +309,9 @@ def _crawl_notes(report) -> None:
 class _progress:
     """A progress bar on standard error for crawls and sitemaps, when it is a terminal."""
 
-    def __init__(self, quiet: bool, wanted: bool) -> None:
+    def __init__(self, quiet: bool, wanted: bool, remaining) -> None:
         self.active = wanted and not quiet and sys.stderr.isatty()
+        self.remaining = remaining  # () -> pages still to check, or None when unknown
         self._progress = None
 
     def __enter__(self):
@@ -317,15 +320,17 @@ class _progress:
         from rich.console import Console
         from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-        self._progress = Progress(TextColumn("checking"), BarColumn(), TextColumn("{task.completed} pages"),
-                                  TextColumn("{task.fields[findings]} findings"), TimeElapsedColumn(),
-                                  console=Console(file=sys.stderr), transient=True)
+        self._progress = Progress(TextColumn("checking"), BarColumn(), TextColumn("{task.completed} pages done"),
+                                  TextColumn("{task.fields[left]}"), TextColumn("{task.fields[findings]} findings"),
+                                  TimeElapsedColumn(), console=Console(file=sys.stderr), transient=True)
         self._progress.start()
-        task = self._progress.add_task("pages", total=None, findings=0)
+        task = self._progress.add_task("pages", total=None, findings=0, left="")
 
         def update(summary) -> None:
-            self._progress.update(task, completed=summary.pages + len(summary.unchecked),
-                                  findings=summary.findings)
+            done = summary.pages + len(summary.unchecked)
+            left = self.remaining()
+            self._progress.update(task, completed=done, total=done + left if left is not None else None,
+                                  findings=summary.findings, left=f"{left} left" if left is not None else "")
 
         return update
 

@@ -47,6 +47,7 @@ class CrawlReport:
     not_pages: int = 0  # links to files that are not web pages
     over_limit: int = 0  # found after --max-pages was reached
     broken: set[str] = field(default_factory=set)  # internal URLs that answered 404 or 410
+    remaining: int = 0  # pages found and not yet checked, for the progress bar
 
 
 class Robots:
@@ -121,6 +122,7 @@ def crawl(fetcher: Fetcher, start: str, options: CrawlOptions, report: CrawlRepo
                 queue.clear()
                 break
             url, depth, future = pending.popleft()
+            report.remaining = min(len(queue) + len(pending), max(0, options.max_pages - issued) + len(pending))
             fetched = future.result()
             if fetched.status in (404, 410) and url != start:
                 report.broken.add(url)
