@@ -66,7 +66,7 @@ def test_hook_blocks_a_bad_page_and_passes_a_good_one(tmp_path: Path, hook_env: 
     blocked = _git("commit", "-m", "Add bins page", cwd=repo, env=hook_env)
     output = blocked.stdout + blocked.stderr
     assert blocked.returncode != 0, output
-    assert "bins.md:7:17: error links.vague-text" in output
+    assert "bins.md:7:18: error links.vague-text" in output, output
     (repo / "bins.md").write_text(GOOD)
     _git("add", "bins.md", cwd=repo)
     passed = _git("commit", "-m", "Add bins page", cwd=repo, env=hook_env)
