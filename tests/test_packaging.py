@@ -27,7 +27,7 @@ def test_wheel_contains_every_rule_file(wheel: Path) -> None:
     rule_files = {f"lgcontent/rules/{p.relative_to(ROOT / 'rules').as_posix()}"
                   for p in (ROOT / "rules").rglob("*.yml")}
     assert rule_files and rule_files <= names
-    assert "lgcontent/cli.py" in names
+    assert "lgcontent/cli.py" in names and "lgcontent/docs/rules.md" in names
 
 
 def test_installed_wheel_lists_its_rules_from_any_folder(wheel: Path, tmp_path: Path) -> None:

@@ -75,6 +75,8 @@ def repack(dist: metadata.Distribution, out: Path) -> Path | None:
     return target
 
 
-def build(out: Path, requirements: list[str]) -> list[Path]:
+def build(out: Path, requirements: list[str], leave_out: tuple[str, ...] = ()) -> list[Path]:
+    """Wheels for ``requirements`` and everything they need, except ``leave_out``."""
     out.mkdir(parents=True, exist_ok=True)
-    return [w for d in _closure(requirements) if (w := repack(d, out)) is not None]
+    dists = [d for d in _closure(requirements) if d.metadata["Name"].lower() not in leave_out]
+    return [w for d in dists if (w := repack(d, out)) is not None]
