@@ -72,3 +72,25 @@ def assert_matches_at_positions(findings: list[dict], sources: dict[str, str]) -
         at = source_at(source, f["line"], f["column"])
         expected = f["match"].replace("\r\n", "\n").replace("\r", "\n")
         assert at.startswith(expected), (f, at[:60])
+
+
+def run_in_terminal(*args: str, env: dict[str, str] | None = None, timeout: int = 120) -> str:
+    """Run ``python -m lgcontent`` with a pseudo-terminal as its stdout and stderr; return what it showed."""
+    import pty
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "lgcontent", *args], stdout=slave, stderr=slave,
+                            env={**os.environ, "TERM": "xterm-256color", "COLUMNS": "120", **(env or {})})
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # the terminal closed: the program has ended
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=timeout)
+    os.close(master)
+    return b"".join(chunks).decode(errors="replace")

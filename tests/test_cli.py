@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import pty
-import subprocess
-import sys
 from pathlib import Path
 
 import jsonschema
@@ -14,7 +10,7 @@ import pytest
 
 from lgcontent import __version__
 
-from conftest import EXAMPLES, ROOT, assert_matches_at_positions, json_report, run, run_process
+from conftest import EXAMPLES, ROOT, assert_matches_at_positions, json_report, run, run_in_terminal, run_process
 
 SCHEMA = json.loads((ROOT / "docs" / "json-report.schema.json").read_text())
 BAD = "# Bins\n\nTo apply, [click here](/apply).\n"
@@ -152,23 +148,7 @@ class TestTerminalSafety:
 
     def test_no_color_on_a_terminal_has_no_escape_codes(self) -> None:
         """NO_COLOR=1 in a real terminal (a pseudo-terminal here): plain text only."""
-        master, slave = pty.openpty()
-        env = {**os.environ, "NO_COLOR": "1", "TERM": "xterm-256color", "COLUMNS": "100"}
-        proc = subprocess.Popen([sys.executable, "-m", "lgcontent", "check", str(EXAMPLES)],
-                                stdout=slave, stderr=slave, env=env)
-        os.close(slave)
-        chunks = []
-        while True:
-            try:
-                data = os.read(master, 65536)
-            except OSError:
-                break
-            if not data:
-                break
-            chunks.append(data)
-        proc.wait(timeout=60)
-        os.close(master)
-        output = b"".join(chunks).decode()
+        output = run_in_terminal("check", str(EXAMPLES), env={"NO_COLOR": "1"})
         assert "links.vague-text" in output
         assert "\x1b" not in output
 

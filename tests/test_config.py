@@ -178,7 +178,7 @@ def test_config_command_shows_values_and_origins(tmp_path: Path) -> None:
     result = run("config", "--config", str(folder / "lgcontent.yml"))
     assert result.exit_code == 0
     assert f"configuration file: {folder / 'lgcontent.yml'}" in result.stdout
-    assert f"  - links" in result.stdout and f"lgcontent.yml:1" in result.stdout
+    assert "  - links" in result.stdout and "lgcontent.yml:1" in result.stdout
     assert "fail_on: warning" in result.stdout and "max_warnings: (not set)" in result.stdout
 
 

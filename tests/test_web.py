@@ -266,29 +266,10 @@ def test_no_progress_bar_when_not_a_terminal(server: Server) -> None:
 
 
 def test_progress_bar_on_a_terminal(server: Server, tmp_path: Path) -> None:
-    import os
-    import pty
-    import subprocess
-    import sys
+    from conftest import run_in_terminal
 
-    master, slave = pty.openpty()
     report = tmp_path / "r.json"
-    proc = subprocess.Popen([sys.executable, "-m", "lgcontent", "check", "--crawl", f"{server.base}/",
-                             "--max-pages", "5", "--delay", "0.3", "--timeout", "1", "--format", "json",
-                             "--output", str(report)], stdout=slave, stderr=slave,
-                            env={**os.environ, "COLUMNS": "120", "TERM": "xterm"})
-    os.close(slave)
-    chunks = []
-    while True:
-        try:
-            data = os.read(master, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    proc.wait(timeout=120)
-    os.close(master)
-    output = b"".join(chunks).decode(errors="replace")
+    output = run_in_terminal("check", "--crawl", f"{server.base}/", "--max-pages", "5", "--delay", "0.3",
+                             "--timeout", "1", "--format", "json", "--output", str(report))
     assert "pages done" in output and "findings" in output
     assert json.loads(report.read_text())["summary"]["pages"] >= 1

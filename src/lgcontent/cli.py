@@ -150,7 +150,7 @@ def check(paths: tuple[str, ...], crawl_start: str | None, sitemaps: tuple[str, 
     check pages as published, or use --crawl or --sitemap for a whole site.
     """
     from .reporters.base import ReportContext
-    from .runner import CheckOptions, check_paths
+    from .runner import CheckOptions
     from .summary import Summary
 
     if baseline and write_baseline:
