@@ -95,7 +95,7 @@ Examples:
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=20, show_default=True, metavar="SECONDS",
               help="With web addresses: give up on a page that takes longer than this to arrive.")
 @click.option("--max-page-size", type=click.FloatRange(min=0.001), default=20, show_default=True,
-              metavar="MB", help="With web addresses: skip pages larger than this many megabytes.")
+              metavar="MB", help="Do not check pages (files or web pages) larger than this many megabytes.")
 @click.option("--quiet", "-q", is_flag=True, help="Do not show a progress bar.")
 @click.option("--format", "fmt", type=click.Choice(list(REPORT_FORMATS)), default="rich",
               show_default=True, help="Report style: rich (for people), concise (one line a finding),"
@@ -179,6 +179,7 @@ def check(paths: tuple[str, ...], crawl_start: str | None, sitemaps: tuple[str, 
         raise click.UsageError("give at least one PATH or web address, or --crawl or --sitemap")
     web = _WebChoices(crawl_start, sitemaps, max_pages, max_depth, include, exclude, not ignore_robots,
                       delay, concurrency, timeout, int(max_page_size * 1024 * 1024))
+    options.max_bytes = web.max_bytes
     sources, crawl_report = _sources(paths, web, options)
     remaining = (lambda: crawl_report.remaining) if crawl_report is not None else (lambda: None)
     with _Reports(fmt, outputs, context) as reports, \
@@ -629,13 +630,18 @@ def init(force: bool) -> None:
 def main() -> None:
     """Entry point: the commands, plus a clean exit on a closed pipe, Ctrl-C or a fault."""
     try:
-        cli(prog_name="lgcontent")
+        # Not click's standalone mode: it turns Ctrl-C into "Aborted!" and status 1.
+        status = cli.main(prog_name="lgcontent", standalone_mode=False)
+        sys.exit(status if isinstance(status, int) else 0)
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        _error("interrupted")
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
     except BrokenPipeError:  # output piped into `head`, say: nothing more to write
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(141)  # what a shell reports for a process ended by SIGPIPE
-    except KeyboardInterrupt:
-        _error("interrupted")
-        sys.exit(130)
     except Exception as exc:  # a fault of ours: one line, not a traceback
         if os.environ.get("LGCONTENT_DEBUG"):
             raise

@@ -14,6 +14,7 @@ from .findings import Finding, Severity
 from .kinds import Hit
 from .packs import Rule
 from .suppressions import SuppressionMap
+from .timelimit import TimeLimitExceeded, time_limit
 
 
 class _SafeParams(dict):
@@ -57,6 +58,11 @@ def _hits(doc: Document, rule: Rule) -> Iterable[Hit]:
 UNUSED_SUPPRESSION = "suppressions.unused"
 
 
+def _time_budget(doc: Document) -> float:
+    """Seconds the rules may take on one page: generous, growing with the page's size."""
+    return 20.0 + len(doc.source) / 100_000
+
+
 def accepted_spans(doc: Document, accept: re.Pattern[str]) -> list[tuple[int, int]]:
     """Source spans of the accepted vocabulary on the page (block text, title, description)."""
     spans = []
@@ -91,16 +97,26 @@ def check_document(doc: Document, rules: Iterable[Rule], accept: re.Pattern[str]
     silenced = SuppressionMap(doc.suppressions)
     accepted = accepted_spans(doc, accept) if accept is not None else []
     findings: dict[tuple[str, int, int], Finding] = {}
-    for rule in rules:
-        if doc.format not in rule.formats:
-            continue
-        for hit in _hits(doc, rule):
-            if hit.has_match and any(s <= hit.start and hit.end <= e for s, e in accepted):
-                continue
-            finding = _finding(doc, rule, hit)
-            if silenced.silenced((rule.id, rule.group, rule.pack), finding.line):
-                continue
-            findings.setdefault((rule.id, hit.start, hit.end), finding)
+    pending = [rule for rule in rules if doc.format in rule.formats]
+    while pending:
+        # One timer for the page: a rule whose pattern backtracks without end is stopped,
+        # reported in a note, and the other rules still run.
+        try:
+            with time_limit(_time_budget(doc)):
+                while pending:
+                    rule = pending[0]
+                    for hit in _hits(doc, rule):
+                        if hit.has_match and any(s <= hit.start and hit.end <= e for s, e in accepted):
+                            continue
+                        finding = _finding(doc, rule, hit)
+                        if silenced.silenced((rule.id, rule.group, rule.pack), finding.line):
+                            continue
+                        findings.setdefault((rule.id, hit.start, hit.end), finding)
+                    pending.pop(0)
+        except TimeLimitExceeded:
+            stopped = pending.pop(0)
+            doc.notes.append(f"the rule {stopped.id} took too long on this page and was stopped;"
+                             " its findings here are missing")
     result = list(findings.values())
     if report_unused:
         result += _unused(doc, silenced)

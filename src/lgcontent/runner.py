@@ -17,7 +17,7 @@ from .errors import InputError
 from .findings import PageResult
 from .fingerprints import fingerprints
 from .inputs import STDIN, PageSource, expand
-from .loaders import load_bytes, load_file
+from .loaders import DEFAULT_MAX_BYTES, load_bytes, load_file, too_large
 from .loaders.url import Fetched, is_web_address
 from .site import SiteIndex, summarise
 from .packs import Rule
@@ -39,6 +39,7 @@ class CheckOptions:
     report_unused_suppressions: bool = False
     fetcher: Any = None  # a loaders.url.Fetcher, made when the first web address comes
     site: SiteIndex | None = None  # set to run site-wide rules over a folder or crawl
+    max_bytes: int = DEFAULT_MAX_BYTES  # larger pages are reported, not checked
 
 
 def _fetch_page(url: str, options: CheckOptions, fetched: Fetched | None = None):
@@ -63,12 +64,14 @@ def _check_one(path: str, rules_for: Callable[[str], list[Rule]], options: Check
         if path == STDIN:
             if options.read_stdin is None:
                 raise InputError(options.stdin_name, "standard input is not available")
-            doc = load_bytes(options.read_stdin(), options.stdin_name, options.stdin_format,
-                             options.content_selector)
+            data = options.read_stdin()
+            if len(data) > options.max_bytes:
+                raise too_large(options.stdin_name, len(data), options.max_bytes)
+            doc = load_bytes(data, options.stdin_name, options.stdin_format, options.content_selector)
         elif is_web_address(path):
             doc = _fetch_page(path, options, fetched)
         else:
-            doc = load_file(path, options.content_selector)
+            doc = load_file(path, options.content_selector, max_bytes=options.max_bytes)
         findings = check_document(doc, rules_for(path), options.accept, options.report_unused_suppressions)
         if options.site is not None:
             options.site.pages.append(summarise(doc, options.site.roots))

@@ -38,7 +38,7 @@ class LineMap:
 
 
 class _Builder:
-    def __init__(self, loader: yaml.SafeLoader, file: str) -> None:
+    def __init__(self, loader: Any, file: str) -> None:
         self.loader = loader
         self.file = file
         self.lines = LineMap()
@@ -75,9 +75,13 @@ class _Builder:
         return self.loader.construct_object(node)
 
 
+# libyaml's parser when PyYAML has it (it is several times faster); the same safe rules.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_yaml(text: str, file: str) -> tuple[Any, LineMap]:
     """Parse ``text`` as YAML data. Raises LgcontentError naming file and line."""
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:

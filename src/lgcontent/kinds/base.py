@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, ClassVar, Iterator
 
 from ..document import Block, Document
+from ..timelimit import TimeLimitExceeded, time_limit
 
 
 class OptionError(Exception):
@@ -126,13 +127,26 @@ def text_map(key: str, value: Any) -> dict[str, str]:
     return dict(value)
 
 
+# Text that makes a badly written pattern backtrack for ever, such as (a+)+$ or (\w+\s?)*$.
+_PROBES = ("a" * 28 + "!", "aA1 " * 9 + "!", " " * 28 + "x", "1" * 28 + "x", "-" * 28 + "x",
+           "a." * 14 + "!", "ab" * 14 + "!")
+PROBE_SECONDS = 0.5
+
+
 def regex(key: str, value: Any) -> str:
     if not isinstance(value, str) or not value:
         raise OptionError(key, f"'{key}' must be a regular expression")
     try:
-        re.compile(value)
+        pattern = re.compile(value, re.IGNORECASE)
     except re.error as exc:
         raise OptionError(key, f"'{key}' is not a valid regular expression: {exc}") from None
+    try:
+        with time_limit(PROBE_SECONDS):
+            for probe in _PROBES:
+                pattern.search(probe)
+    except TimeLimitExceeded:
+        raise OptionError(key, f"'{key}' takes too long on some text: it can backtrack without end"
+                          " (as '(a+)+' does). Simplify the nested repeats") from None
     return value
 
 
@@ -154,18 +168,40 @@ def require_one(values: dict[str, Any], keys: tuple[str, ...], kind: str) -> Non
 
 # -- phrase matching ------------------------------------------------------------------
 
-def phrase_pattern(phrase: str) -> str:
-    """A regex for a word or phrase: any white space between words, either apostrophe."""
-    parts = [re.escape(word) for word in phrase.split()]
-    return re.sub("['’]", "['’]", r"\s+".join(parts))
+def _atoms(phrase: str, case_sensitive: bool) -> list[str]:
+    """A phrase as regex pieces: any white space between words, either apostrophe."""
+    text = " ".join(phrase.split())
+    if not case_sensitive:
+        text = text.lower()
+    return [r"\s+" if ch == " " else "['’]" if ch in "'’" else re.escape(ch) for ch in text]
+
+
+def _trie_regex(node: dict) -> str:
+    """A regex for a trie of pieces: shared beginnings are written once ('foo(?:bar)?')."""
+    ends = "" in node
+    branches = [piece + _trie_regex(child) for piece, child in sorted(node.items()) if piece != ""]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if ends:
+        return f"(?:{body})?" if len(branches) > 1 or len(branches[0]) > 1 else f"{body}?"
+    return body
 
 
 def phrase_matcher(phrases: tuple[str, ...] | list[str], case_sensitive: bool = False) -> re.Pattern[str]:
-    """One regex matching any of ``phrases`` as whole words, longest first."""
-    ordered = sorted(set(phrases), key=len, reverse=True)
-    alternation = "|".join(phrase_pattern(p) for p in ordered)
+    """One regex matching any of ``phrases`` as whole words, the longest where several fit.
+
+    The phrases are merged into a trie, so a list of thousands of words becomes one
+    regex whose matching time does not grow with the length of the list.
+    """
+    trie: dict = {}
+    for phrase in phrases:
+        node = trie
+        for atom in _atoms(phrase, case_sensitive):
+            node = node.setdefault(atom, {})
+        node[""] = {}
     flags = 0 if case_sensitive else re.IGNORECASE
-    return re.compile(rf"(?<![\w\-’'])(?:{alternation})(?![\w’]|-\w|'\w)", flags)
+    return re.compile(rf"(?<![\w\-’'])(?:{_trie_regex(trie)})(?![\w’]|-\w|'\w)", flags)
 
 
 def phrase_key(found: str) -> str:

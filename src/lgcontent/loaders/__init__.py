@@ -29,13 +29,25 @@ def load_bytes(data: bytes, path: str, fmt: str, content_selector: str | None = 
     return load_markdown(path, text)
 
 
-def load_file(path: str, content_selector: str | None = None, fmt: str | None = None) -> Document:
+#: Pages larger than this are not checked unless the user raises the limit.
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+
+
+def too_large(path: str, size: int, limit: int) -> InputError:
+    return InputError(path, f"is too large to check ({size / 1048576:.1f} MB; the limit is"
+                            f" {limit / 1048576:g} MB, change it with --max-page-size)")
+
+
+def load_file(path: str, content_selector: str | None = None, fmt: str | None = None,
+              max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     fmt = fmt or format_of(path)
     if fmt is None:
         raise InputError(path, "is not an HTML or Markdown file (expected .html, .htm, .md or .markdown)")
     try:
         with open(path, "rb") as handle:
-            data = handle.read()
+            data = handle.read(max_bytes + 1)
+            if len(data) > max_bytes:
+                raise too_large(path, os.fstat(handle.fileno()).st_size, max_bytes)
     except IsADirectoryError:
         raise InputError(path, "is a folder, not a file") from None
     except FileNotFoundError:
