@@ -16,6 +16,7 @@ Formulas (Flesch 1948; Kincaid et al. 1975):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable
 
 from .document import Block
@@ -39,6 +40,7 @@ class TextCounts:
 EMPTY = TextCounts(0, 0, 0)
 
 
+@lru_cache(maxsize=8192)
 def count(text: str) -> TextCounts:
     """Sentences, words and syllables of one block of text."""
     found = words(text)

@@ -6,7 +6,19 @@ import re
 from typing import Iterator
 
 from ..document import Block
-from .base import Hit, Kind, Option, block_hit, boolean, exceptions_matcher, matches_outside, regex, text, text_list
+from .base import (
+    Hit,
+    Kind,
+    LowerCasePattern,
+    Option,
+    block_hit,
+    boolean,
+    exceptions_matcher,
+    matches_outside,
+    regex,
+    text,
+    text_list,
+)
 
 
 class Pattern(Kind):
@@ -21,7 +33,13 @@ class Pattern(Kind):
 
     def __init__(self, values: dict) -> None:
         super().__init__(values)
-        self.pattern = re.compile(values["pattern"], re.IGNORECASE if values["ignore_case"] else 0)
+        source = values["pattern"]
+        # An all-lower-case pattern can search a lower-cased copy of the text without
+        # IGNORECASE, which is several times faster (escapes such as \S do not count).
+        if values["ignore_case"] and not re.search("[A-Z]", re.sub(r"\\.", "", source)):
+            self.pattern = LowerCasePattern(re.compile(source), re.compile(source, re.IGNORECASE))
+        else:
+            self.pattern = re.compile(source, re.IGNORECASE if values["ignore_case"] else 0)
         self.exceptions = exceptions_matcher(values)
 
     def check_block(self, block: Block) -> Iterator[Hit]:
