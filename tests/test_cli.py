@@ -202,3 +202,16 @@ def test_file_names_with_control_characters_are_escaped(tmp_path: Path) -> None:
     result = run("check", str(missing))
     assert result.exit_code == 2
     assert "\x1b" not in result.stderr and "evil\\x1b[31m.md" in result.stderr
+
+
+def test_jobs_give_the_same_report_in_the_same_order(tmp_path: Path) -> None:
+    import shutil
+
+    for n in range(12):
+        shutil.copytree(EXAMPLES, tmp_path / f"copy{n:02}", ignore=shutil.ignore_patterns("barset-style-pack"))
+    (tmp_path / "copy05" / "broken.html").write_bytes(b"\x00\x01binary")
+    one = run("check", str(tmp_path), "--format", "json", "--jobs", "1")
+    two = run("check", str(tmp_path), "--format", "json", "--jobs", "2")
+    assert one.exit_code == two.exit_code == 2
+    assert one.stdout == two.stdout
+    assert json.loads(two.stdout)["summary"]["pages"] == 48

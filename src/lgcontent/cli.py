@@ -96,6 +96,9 @@ Examples:
               help="With web addresses: give up on a page that takes longer than this to arrive.")
 @click.option("--max-page-size", type=click.FloatRange(min=0.001), default=20, show_default=True,
               metavar="MB", help="Do not check pages (files or web pages) larger than this many megabytes.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Check files in N processes at once (default: one for each processor)."
+                   " Example: --jobs 1.")
 @click.option("--quiet", "-q", is_flag=True, help="Do not show a progress bar.")
 @click.option("--format", "fmt", type=click.Choice(list(REPORT_FORMATS)), default="rich",
               show_default=True, help="Report style: rich (for people), concise (one line a finding),"
@@ -139,7 +142,8 @@ Examples:
               help="Force colour on or off (default: colour on a terminal, off with NO_COLOR set).")
 def check(paths: tuple[str, ...], crawl_start: str | None, sitemaps: tuple[str, ...], max_pages: int,
           max_depth: int, include: tuple[str, ...], exclude: tuple[str, ...], ignore_robots: bool,
-          delay: float, concurrency: int, timeout: float, max_page_size: float, quiet: bool, fmt: str, outputs: tuple[str, ...], fail_on: str | None,
+          delay: float, concurrency: int, timeout: float, max_page_size: float, jobs: int | None, quiet: bool,
+          fmt: str, outputs: tuple[str, ...], fail_on: str | None,
           max_warnings: int | None, baseline: str | None, write_baseline: str | None,
           report_unused_suppressions: bool, config_path: str | None, statistics: bool,
           stdin_format: str, content_selector: str | None, packs: tuple[str, ...], enable: tuple[str, ...],
@@ -180,6 +184,7 @@ def check(paths: tuple[str, ...], crawl_start: str | None, sitemaps: tuple[str, 
     web = _WebChoices(crawl_start, sitemaps, max_pages, max_depth, include, exclude, not ignore_robots,
                       delay, concurrency, timeout, int(max_page_size * 1024 * 1024))
     options.max_bytes = web.max_bytes
+    options.jobs = jobs or os.cpu_count() or 1
     sources, crawl_report = _sources(paths, web, options)
     remaining = (lambda: crawl_report.remaining) if crawl_report is not None else (lambda: None)
     with _Reports(fmt, outputs, context) as reports, \
@@ -254,7 +259,7 @@ def _sources(paths: tuple[str, ...], web: _WebChoices, options):
         options.fetcher = Fetcher(limits, delay=web.delay)
     if folders or web.crawl or web.sitemaps:
         options.site = SiteIndex(roots=folders)
-    sources = [expand(list(paths))]
+    sources = [list(expand(list(paths)))]
     report = None
     if web.sitemaps:
         sources.append(_sitemap_pages(web, options))
@@ -265,6 +270,8 @@ def _sources(paths: tuple[str, ...], web: _WebChoices, options):
         crawl_options = CrawlOptions(web.max_pages, web.max_depth, _compile_patterns(web.include, "--include"),
                                      _compile_patterns(web.exclude, "--exclude"), web.robots, web.concurrency)
         sources.append(_crawl_pages(crawl(options.fetcher, web.crawl, crawl_options, report), report, options))
+    if len(sources) == 1:
+        return sources[0], report  # a plain list of files can be checked in parallel
     return itertools.chain(*sources), report
 
 

@@ -40,6 +40,7 @@ class CheckOptions:
     fetcher: Any = None  # a loaders.url.Fetcher, made when the first web address comes
     site: SiteIndex | None = None  # set to run site-wide rules over a folder or crawl
     max_bytes: int = DEFAULT_MAX_BYTES  # larger pages are reported, not checked
+    jobs: int = 1  # processes that check files at once
 
 
 def _fetch_page(url: str, options: CheckOptions, fetched: Fetched | None = None):
@@ -112,22 +113,71 @@ def check_paths(paths: Iterable[str], rules: list[Rule] | Callable[[str], list[R
     paths = list(paths)
     if options.site is None and any(os.path.isdir(p) for p in paths):
         options.site = SiteIndex(roots=[os.path.abspath(p) for p in paths if os.path.isdir(p)])
-    yield from check_sources(expand(paths), rules, options)
+    yield from check_sources(list(expand(paths)), rules, options)
 
 
 def check_sources(sources: Iterable[PageSource | InputError | Fetched],
                   rules: list[Rule] | Callable[[str], list[Rule]], options: CheckOptions) -> Iterator[PageResult]:
     """Check pages from files, standard input, web addresses or a crawl, then the site."""
     rules_for = rules if callable(rules) else (lambda _path: rules)
-    for item in sources:
-        if isinstance(item, InputError):
-            yield PageResult(item.path, error=item.message)
-        elif isinstance(item, PageSource):
-            yield _check_one(item.path, rules_for, options)
-        else:
-            yield _check_one(item.url, rules_for, options, item)
+    if options.jobs > 1 and isinstance(sources, list) and _all_files(sources) and len(sources) >= MIN_FOR_POOL:
+        yield from _check_in_processes(sources, rules_for, options)
+    else:
+        for item in sources:
+            if isinstance(item, InputError):
+                yield PageResult(item.path, error=item.message)
+            elif isinstance(item, PageSource):
+                yield _check_one(item.path, rules_for, options)
+            else:
+                yield _check_one(item.url, rules_for, options, item)
     if options.site is not None:
         yield from _site_results(options.site, rules_for, options)
+
+
+#: Fewer files than this are checked in this process: starting workers would cost more.
+MIN_FOR_POOL = 16
+_WORKER: tuple[Callable[[str], list[Rule]], CheckOptions] | None = None
+
+
+def _all_files(sources: list) -> bool:
+    return all(isinstance(s, InputError) or isinstance(s, PageSource) and s.path != STDIN
+               and not is_web_address(s.path) for s in sources)
+
+
+def _work(path: str) -> tuple[PageResult, Any]:
+    """In a worker process: check one file; hand back its result and its site summary."""
+    assert _WORKER is not None
+    rules_for, options = _WORKER
+    result = _check_one(path, rules_for, options)
+    summary = options.site.pages.pop() if options.site is not None and options.site.pages else None
+    return result, summary
+
+
+def _check_in_processes(sources: list, rules_for: Callable[[str], list[Rule]],
+                        options: CheckOptions) -> Iterator[PageResult]:
+    """Check files in a pool of forked processes; results come back in input order."""
+    import multiprocessing
+
+    global _WORKER
+    _WORKER = (rules_for, options)  # forked workers inherit the rules: nothing is pickled
+    files = [s.path for s in sources if isinstance(s, PageSource)]
+    context = multiprocessing.get_context("fork")
+    pool = context.Pool(min(options.jobs, len(files)))
+    try:
+        results = pool.imap(_work, files, chunksize=max(1, min(32, len(files) // (options.jobs * 8) or 1)))
+        for item in sources:
+            if isinstance(item, InputError):
+                yield PageResult(item.path, error=item.message)
+                continue
+            result, summary = next(results)
+            if summary is not None and options.site is not None:
+                options.site.pages.append(summary)
+            yield result
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
+        _WORKER = None
 
 
 def _site_results(index: SiteIndex, rules_for: Callable[[str], list[Rule]], options: CheckOptions) -> Iterator[PageResult]:

@@ -1,0 +1,123 @@
+"""Time lgcontent against the parse-only floor and its peers, on the same pages, in one run.
+
+    python benchmarks/bench.py                 # ../shared/corpus, and a 10,000-page copy
+    python benchmarks/bench.py --pages DIR --repeat 3 --big 10000
+
+Every figure is the best of --repeat runs of a whole process (start-up included),
+measured on this machine in this run, so the ratios compare like with like. Peers
+are timed only when installed: proselint (PyPI, on PATH or --proselint) and
+textlint with write-good and sentence-length (npm, --textlint-dir holding
+node_modules). Peak memory is the largest resident size of the process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+PAGE_SUFFIXES = (".html", ".htm", ".md", ".markdown")
+
+FLOOR = """
+import sys, pathlib
+import lxml.html
+from markdown_it import MarkdownIt
+md = MarkdownIt("commonmark").enable("table")
+for path in sorted(pathlib.Path(sys.argv[1]).rglob("*")):
+    if path.suffix in (".html", ".htm"):
+        lxml.html.document_fromstring(path.read_bytes() or b"<p></p>")
+    elif path.suffix in (".md", ".markdown"):
+        md.parse(path.read_text(encoding="utf-8", errors="replace"))
+"""
+
+
+def timed(command: list[str], repeat: int, cwd: Path | None = None) -> tuple[float, int]:
+    """Best wall time in seconds, and the largest peak memory in MB, over ``repeat`` runs."""
+    best, peak = float("inf"), 0
+    for _ in range(repeat):
+        started = time.perf_counter()
+        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd)
+        _, _, usage = os.wait4(proc.pid, 0)
+        best = min(best, time.perf_counter() - started)
+        peak = max(peak, usage.ru_maxrss // 1024)
+    return best, peak
+
+
+def pages_in(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.suffix in PAGE_SUFFIXES and p.is_file())
+
+
+def replicate(source: Path, target: Path, count: int) -> Path:
+    """A folder of ``count`` pages, made by copying the source pages round and round."""
+    pages = pages_in(source)
+    for n in range(count):
+        page = pages[n % len(pages)]
+        folder = target / f"copy{n // len(pages):03}"
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(page, folder / f"{n:05}-{page.name}")
+    return target
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pages", type=Path, default=ROOT.parent / "shared" / "corpus")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--big", type=int, default=10_000, help="pages in the replicated corpus (0: skip it)")
+    parser.add_argument("--proselint", default=shutil.which("proselint"))
+    parser.add_argument("--textlint-dir", type=Path, help="a folder whose node_modules holds textlint and rules")
+    args = parser.parse_args()
+    if not args.pages.is_dir():
+        sys.exit(f"no pages to time: {args.pages} is not a folder")
+    python = sys.executable
+    lgcontent = [python, "-m", "lgcontent", "check", "--format", "json", "--fail-on", "never"]
+    cores = os.cpu_count() or 1
+    rows: list[tuple[str, float, int]] = []
+
+    def add(name: str, command: list[str], cwd: Path | None = None) -> float:
+        seconds, memory = timed(command, args.repeat, cwd)
+        rows.append((name, seconds, memory))
+        print(f"{name:<46} {seconds:8.2f} s  {memory:6d} MB", flush=True)
+        return seconds
+
+    pages = pages_in(args.pages)
+    print(f"machine: {os.uname().machine}, {cores} cores; pages: {len(pages)} in {args.pages}\n")
+    floor = add("parse-only floor (lxml + markdown-it)", [python, "-c", FLOOR, str(args.pages)])
+    one = add("lgcontent, default packs, 1 job", [*lgcontent, "--jobs", "1", str(args.pages)])
+    add(f"lgcontent, default packs, {cores} jobs", [*lgcontent, "--jobs", str(cores), str(args.pages)])
+    single = pages[0]
+    add("lgcontent, one page (the pre-commit path)", [*lgcontent, str(single)])
+    peers = {}
+    if args.proselint:
+        peers["proselint"] = add("proselint check", [args.proselint, "check", *map(str, pages)])
+    textlint = args.textlint_dir and args.textlint_dir / "node_modules" / ".bin" / "textlint"
+    if textlint and textlint.exists():
+        command = [str(textlint), "--rule", "write-good", "--rule", "sentence-length", "--format", "compact"]
+        if (args.textlint_dir / "node_modules" / "textlint-plugin-html").exists():
+            command += ["--plugin", "html"]
+        peers["textlint"] = add("textlint (write-good, sentence-length)", [*command, *map(str, pages)],
+                                cwd=args.textlint_dir)
+    print(f"\nlgcontent (1 job) / floor: {one / floor:.1f}x (target: within 4x)")
+    for name, seconds in peers.items():
+        print(f"{name} / lgcontent (1 job): {seconds / one:.1f}x faster")
+    if args.big:
+        with tempfile.TemporaryDirectory() as folder:
+            big = replicate(args.pages, Path(folder), args.big)
+            print(f"\n{args.big} pages (the corpus copied round and round):")
+            big_one = add(f"lgcontent, {args.big} pages, 1 job", [*lgcontent, "--jobs", "1", str(big)])
+            big_many = add(f"lgcontent, {args.big} pages, {cores} jobs", [*lgcontent, "--jobs", str(cores), str(big)])
+            print(f"\n{cores} jobs / 1 job on {args.big} pages: {big_one / big_many:.2f}x faster (target: 1.7x)")
+            memory = {name: mb for name, _, mb in rows}
+            small_mb = memory["lgcontent, default packs, 1 job"]
+            big_mb = memory[f"lgcontent, {args.big} pages, 1 job"]
+            print(f"peak memory, {len(pages)} pages -> {args.big} pages (1 job): {small_mb} MB -> {big_mb} MB")
+
+
+if __name__ == "__main__":
+    main()
