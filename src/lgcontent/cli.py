@@ -441,19 +441,18 @@ def _plan_or_exit(config_path: str | None, paths: list[str], packs: tuple[str, .
     """Configuration, packs and command-line choices, made into the rules for each page."""
     from .config import ConfigError, load_config
     from .packs import builtin_rules_dir, installed_pack_dirs, parse_setting
-    from .plan import CommandLine, build_plan
+    from .plan import CommandLine, RulePlan, build_plan
 
     try:
         config = load_config(config_path, paths)
         command_line = CommandLine(enable, disable)
         plan = build_plan([builtin_rules_dir(), *(Path(p) for p in packs)], installed_pack_dirs(), config,
                           command_line)
-        for text in settings:
-            rule_id, key, value = parse_setting(text, plan.all_rules)
-            command_line.settings.setdefault(rule_id, {})[key] = value
-        if settings:
-            plan = build_plan([builtin_rules_dir(), *(Path(p) for p in packs)], installed_pack_dirs(),
-                              config, command_line)
+        if settings:  # --set names rules, so it is read once the rules are known
+            for text in settings:
+                rule_id, key, value = parse_setting(text, plan.all_rules)
+                command_line.settings.setdefault(rule_id, {})[key] = value
+            plan = RulePlan(plan.catalogue, config, command_line)
         return plan
     except ConfigError as exc:
         _error(str(exc))
