@@ -12,7 +12,6 @@ import bisect
 import re
 from array import array
 from dataclasses import dataclass, field
-from typing import Iterator
 
 #: Stands for a forced line break (``<br>``, a Markdown hard break) in raw text.
 HARD_BREAK = "\u2028"
@@ -297,9 +296,6 @@ class Document:
 
     def position(self, offset: int) -> tuple[int, int]:
         return self.lines.position(offset)
-
-    def blocks_of(self, kinds: frozenset[str] | set[str]) -> Iterator[Block]:
-        return (b for b in self.blocks if b.kind in kinds)
 
     def body_start(self) -> int:
         """Offset where the checked content begins (for page-level findings)."""

@@ -37,10 +37,6 @@ def words(text: str) -> tuple[str, ...]:
     return tuple(WORD_RE.findall(text))
 
 
-def word_spans(text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in WORD_RE.finditer(text)]
-
-
 def _ends_sentence(text: str, stop: re.Match[str]) -> bool:
     """Whether the punctuation ``stop`` really closes a sentence."""
     mark = stop.group()
