@@ -183,10 +183,11 @@ class Block:
     list_ordered: bool = False
     #: (index into Document.lists, item number) for text inside a list item.
     list_item: tuple[int, int] | None = None
+    #: The block's text, read once: every text rule asks for it.
+    text: str = field(init=False)
 
-    @property
-    def text(self) -> str:
-        return self.content.text
+    def __post_init__(self) -> None:
+        self.text = self.content.text
 
 
 @dataclass(slots=True)
