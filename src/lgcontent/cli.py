@@ -437,7 +437,8 @@ def _output_spec(spec: str, default_fmt: str) -> tuple[str, str]:
 
 
 def _plan_or_exit(config_path: str | None, paths: list[str], packs: tuple[str, ...] = (),
-                  enable: tuple[str, ...] = (), disable: tuple[str, ...] = (), settings: tuple[str, ...] = ()):
+                  enable: tuple[str, ...] = (), disable: tuple[str, ...] = (), settings: tuple[str, ...] = (),
+                  with_installed: bool = False):
     """Configuration, packs and command-line choices, made into the rules for each page."""
     from .config import ConfigError, load_config
     from .packs import builtin_rules_dir, installed_pack_dirs, parse_setting
@@ -446,8 +447,8 @@ def _plan_or_exit(config_path: str | None, paths: list[str], packs: tuple[str, .
     try:
         config = load_config(config_path, paths)
         command_line = CommandLine(enable, disable)
-        plan = build_plan([builtin_rules_dir(), *(Path(p) for p in packs)], installed_pack_dirs(), config,
-                          command_line)
+        plan = build_plan([builtin_rules_dir(), *(Path(p) for p in packs)], installed_pack_dirs, config,
+                          command_line, with_installed)
         if settings:  # --set names rules, so it is read once the rules are known
             for text in settings:
                 rule_id, key, value = parse_setting(text, plan.all_rules)
@@ -510,7 +511,7 @@ def rules_command(fmt: str, output: str | None, packs: tuple[str, ...], config_p
     if fmt == "markdown":
         text = rules_as_markdown(_catalogue_or_exit(packs))
     else:
-        plan = _plan_or_exit(config_path, [], packs)
+        plan = _plan_or_exit(config_path, [], packs, with_installed=True)
         active = {r.id for r in plan.base}
         if fmt == "json":
             text = rules_as_json(plan.all_rules, active) + "\n"
@@ -543,7 +544,7 @@ def explain(rule_id: str, packs: tuple[str, ...]) -> None:
     from .packs import find_rule
     from .reporters.rule_docs import explain_rule
 
-    rules = _plan_or_exit(None, [], packs).all_rules
+    rules = _plan_or_exit(None, [], packs, with_installed=True).all_rules
     rule = find_rule(rules, rule_id)
     if rule is None:
         close = difflib.get_close_matches(rule_id, [r.id for r in rules], n=3)
@@ -568,7 +569,7 @@ def config_command(paths: tuple[str, ...], config_path: str | None) -> None:
     """
     from .reporters.config_view import show_config
 
-    plan = _plan_or_exit(config_path, list(paths))
+    plan = _plan_or_exit(config_path, list(paths), with_installed=True)
     show_config(plan, sys.stdout)
 
 

@@ -19,10 +19,8 @@ from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
 from .loaders.decoding import decode
-from .loaders.url import Fetched, Fetcher, normalise
+from .loaders.url import NOT_PAGES, Fetched, Fetcher, normalise
 
-NOT_PAGES = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|odt|ods|odp|csv|zip|gz|jpe?g|png|gif|svg|webp|ico|css|js|"
-                       r"mp3|mp4|avi|mov|xml|json|rss|atom|txt|rtf|ics)$", re.IGNORECASE)
 _HREF = re.compile(r"""<a\b[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
 _ROBOTS_META = re.compile(r"""<meta[^>]+name\s*=\s*["']?robots["']?[^>]*content\s*=\s*["']?[^"'>]*nofollow""",
                           re.IGNORECASE)

@@ -11,7 +11,7 @@ import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from .config import Config, ConfigError, Override, Value
 from .errors import LgcontentError
@@ -197,11 +197,25 @@ class RulePlan:
         return self._cache[matched]
 
 
-def build_plan(catalogue_folders: list[Path], installed: list[Path], config: Config,
-               command_line: CommandLine) -> RulePlan:
-    """Load every pack (built-in, installed, extended, --pack) and make the plan."""
+def build_plan(catalogue_folders: list[Path], installed: Callable[[], list[Path]], config: Config,
+               command_line: CommandLine, with_installed: bool = False) -> RulePlan:
+    """Load every pack (built-in, extended, --pack, and installed ones) and make the plan.
+
+    Finding installed packs means reading every installed package's metadata, which
+    costs a noticeable part of a one-page run, so it is done only when asked for or
+    when a name to switch on is not among the other packs.
+    """
     extended_folders, _ = resolve_extends(config)
-    catalogue = load_catalogue([*catalogue_folders, *extended_folders], off_by_default=tuple(installed))
+    folders = [*catalogue_folders, *extended_folders]
+    catalogue = load_catalogue(folders)
+    known = {n for r in catalogue.rules for n in (r.id, r.group, r.pack)}
+    wanted = {v.value for v in (*config.extends, *config.enable)} | set(command_line.enable)
+    wanted |= {v.value for o in config.overrides for v in o.enable}
+    wanted = {name for name in wanted if not _is_folder_reference(name, config.root)}
+    if with_installed or not wanted <= known:
+        extra = tuple(installed())
+        if extra:
+            catalogue = load_catalogue(folders, off_by_default=extra)
     return RulePlan(catalogue, config, command_line)
 
 

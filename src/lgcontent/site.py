@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .document import Document
-from .crawl import NOT_PAGES
-from .loaders.url import is_web_address, normalise
+from .loaders.url import NOT_PAGES, is_web_address, normalise
 
 
 @dataclass(frozen=True, slots=True)

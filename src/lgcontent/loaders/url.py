@@ -20,6 +20,9 @@ from .. import __version__
 USER_AGENT = f"lgcontent/{__version__} (content checker; +https://github.com/LocalGovDigital/content-standards)"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 MARKDOWN_TYPES = ("text/markdown", "text/x-markdown")
+#: Addresses of documents, images and other files that are not web pages.
+NOT_PAGES = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|odt|ods|odp|csv|zip|gz|jpe?g|png|gif|svg|webp|ico|css|js|"
+                       r"mp3|mp4|avi|mov|xml|json|rss|atom|txt|rtf|ics)$", re.IGNORECASE)
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 
 
