@@ -14,25 +14,6 @@ def _mode_for_new_files() -> int:
     return 0o666 & ~mask
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to a temporary file beside ``path``, then rename it into place."""
-    folder = path.parent if str(path.parent) else Path(".")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    os.chmod(temporary, _mode_for_new_files())
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
-
-
 class AtomicFile:
     """A file written under a temporary name and renamed into place only when complete.
 
@@ -59,3 +40,14 @@ class AtomicFile:
             os.unlink(self._temporary)
         except OSError:
             pass
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through an AtomicFile: all of it, or nothing."""
+    handle = AtomicFile(path)
+    try:
+        handle.stream.write(text)
+        handle.commit()
+    except BaseException:
+        handle.discard()
+        raise

@@ -14,7 +14,7 @@ import os
 
 from .engine import check_document, site_findings
 from .errors import InputError
-from .findings import PageResult
+from .findings import Finding, PageResult
 from .fingerprints import fingerprints
 from .inputs import STDIN, PageSource, expand
 from .loaders import DEFAULT_MAX_BYTES, load_bytes, load_file, too_large
@@ -85,12 +85,8 @@ def _check_one(path: str, rules_for: Callable[[str], list[Rule]], options: Check
     except Exception as exc:  # a fault of ours must not stop the other pages
         return PageResult(path, error=f"could not be checked because of a fault in lgcontent"
                           f" ({type(exc).__name__}: {exc}); please report it")
-    prints = fingerprints(findings)
-    in_baseline = 0
-    if options.baseline:
-        kept = [(f, p) for f, p in zip(findings, prints) if p not in options.baseline]
-        in_baseline = len(findings) - len(kept)
-        findings, prints = [f for f, _ in kept], [p for _, p in kept]
+    before = len(findings)
+    findings, prints = _outside_baseline(findings, options.baseline)
     lines = {}
     for finding in findings:
         if finding.line not in lines:
@@ -100,7 +96,7 @@ def _check_one(path: str, rules_for: Callable[[str], list[Rule]], options: Check
     age = reading_age(counts) if counts.words >= MIN_WORDS_FOR_READING_AGE else None
     return PageResult(doc.path, tuple(findings), notes=tuple(doc.notes), lines=lines,
                       words=counts.words, reading_age=age, fingerprints=tuple(prints),
-                      in_baseline=in_baseline)
+                      in_baseline=before - len(findings))
 
 
 def check_paths(paths: Iterable[str], rules: list[Rule] | Callable[[str], list[Rule]],
@@ -180,14 +176,19 @@ def _check_in_processes(sources: list, rules_for: Callable[[str], list[Rule]],
         _WORKER = None
 
 
+def _outside_baseline(findings: list[Finding], baseline: frozenset[str]) -> tuple[list[Finding], list[str]]:
+    """The findings (and their fingerprints) that the baseline does not already record."""
+    prints = fingerprints(findings)
+    if not baseline:
+        return findings, prints
+    kept = [(f, p) for f, p in zip(findings, prints) if p not in baseline]
+    return [f for f, _ in kept], [p for _, p in kept]
+
+
 def _site_results(index: SiteIndex, rules_for: Callable[[str], list[Rule]], options: CheckOptions) -> Iterator[PageResult]:
     site_rules = {r.id: r for page in index.pages[:1] for r in rules_for(page.path) if r.checker.site_based}
     for path, found in site_findings(index, list(site_rules.values())).items():
         allowed = {r.id for r in rules_for(path)}
-        found = [f for f in found if f.rule in allowed]
-        prints = fingerprints(found)
-        if options.baseline:
-            kept = [(f, p) for f, p in zip(found, prints) if p not in options.baseline]
-            found, prints = [f for f, _ in kept], [p for _, p in kept]
+        found, prints = _outside_baseline([f for f in found if f.rule in allowed], options.baseline)
         if found:
             yield PageResult(path, tuple(found), fingerprints=tuple(prints), site=True)

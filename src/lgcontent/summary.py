@@ -24,7 +24,6 @@ class Summary:
     pages_with_findings: int = 0
     counts: dict[Severity, int] = field(default_factory=lambda: {s: 0 for s in Severity})
     unchecked: list[tuple[str, str]] = field(default_factory=list)
-    reading_ages: list[float] = field(default_factory=list)
     by_rule: Counter[str] = field(default_factory=Counter)
     page_stats: list[PageStats] = field(default_factory=list)
     in_baseline: int = 0  # findings left out because the baseline already has them
@@ -43,8 +42,6 @@ class Summary:
             self.by_rule[finding.rule] += 1
         if result.site:
             return
-        if result.reading_age is not None:
-            self.reading_ages.append(result.reading_age)
         self.page_stats.append(PageStats(result.path, len(result.findings), result.reading_age))
 
     @property
@@ -53,7 +50,8 @@ class Summary:
 
     @property
     def median_reading_age(self) -> float | None:
-        return statistics.median(self.reading_ages) if self.reading_ages else None
+        ages = [p.reading_age for p in self.page_stats if p.reading_age is not None]
+        return statistics.median(ages) if ages else None
 
     def worst_at_least(self, level: Severity) -> bool:
         return any(n for s, n in self.counts.items() if s >= level)

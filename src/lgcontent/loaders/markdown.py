@@ -263,10 +263,21 @@ class _InlineWalker:
             self.skip_markup("<")
         else:
             self.skip_markup("[")
-        href = str(tok.attrGet("href") or "")
-        self.link = (Link(text="", href=href, start=self.at(self.p), end=self.at(self.p) + 1,
-                          in_heading=self.loader.kind == "heading",
+        self._open_link(str(tok.attrGet("href") or ""), self.at(self.p), self.at(self.p) + 1)
+
+    def _open_link(self, href: str, start: int, end: int) -> None:
+        """Start collecting a link's text (from Markdown or inline HTML)."""
+        self.link = (Link(text="", href=href, start=start, end=end, in_heading=self.loader.kind == "heading",
                           in_list=self.loader.kind == "list-item"), SourceText())
+
+    def _add_image(self, image: Image, start: int, end: int) -> None:
+        """Record an image; inside a link, its alt text becomes part of the link's name."""
+        image.in_link = self.link is not None
+        self.loader.doc.images.append(image)
+        if self.link is not None:
+            self.link[0].has_image = True
+            if image.alt:
+                self.link[1].append(f" {image.alt} ", start, end)
 
     def on_link_close(self, tok: Token) -> None:
         markup = tok.markup
@@ -297,12 +308,7 @@ class _InlineWalker:
         self.align(alt, emit=False)
         self.skip_destination()
         end = self.at(self.p - 1) + 1 if self.p > 0 else start + 1
-        in_link = self.link is not None
-        self.loader.doc.images.append(Image(str(tok.attrGet("src") or ""), alt or None, start, end, in_link))
-        if self.link is not None:
-            self.link[0].has_image = True
-            if alt:
-                self.link[1].append(f" {alt} ", start, end)
+        self._add_image(Image(str(tok.attrGet("src") or ""), alt or None, start, end), start, end)
         self.emit(" ", begin, begin + 1)
 
     def on_html_inline(self, tok: Token) -> None:
@@ -321,20 +327,13 @@ class _InlineWalker:
         elif m := _HTML_A_OPEN.match(raw):
             self.close_link()
             href = next(g for g in (m.group(1), m.group(2), m.group(3), "") if g is not None)
-            self.link = (Link(text="", href=html.unescape(href), start=start, end=end,
-                              in_heading=self.loader.kind == "heading",
-                              in_list=self.loader.kind == "list-item"), SourceText())
+            self._open_link(html.unescape(href), start, end)
         elif _HTML_A_CLOSE.match(raw):
             self.close_link()
         elif _HTML_IMG.match(raw):
             parts = parse_fragment(self.loader.doc.source, self.loader.doc.lines, start, end)
             for image, _ in parts.images:
-                image.in_link = self.link is not None
-                self.loader.doc.images.append(image)
-                if self.link is not None:
-                    self.link[0].has_image = True
-                    if image.alt:
-                        self.link[1].append(f" {image.alt} ", start, end)
+                self._add_image(image, start, end)
             self.emit(" ", begin, begin + 1)
 
 

@@ -34,14 +34,14 @@ class JsonReporter(Reporter):
             self.stream.write(json.dumps(finding.to_dict(), ensure_ascii=False))
 
     def finish(self, summary: Summary) -> None:
+        median = summary.median_reading_age
         data = {
             "pages": summary.pages,
             "pages_with_findings": summary.pages_with_findings,
             "findings": summary.findings,
             **{s.label: summary.counts[s] for s in sorted(Severity, reverse=True)},
             "unchecked": len(summary.unchecked),
-            "median_reading_age": (round(summary.median_reading_age, 1)
-                                   if summary.median_reading_age is not None else None),
+            "median_reading_age": round(median, 1) if median is not None else None,
         }
         unchecked = [{"path": p, "message": m} for p, m in summary.unchecked]
         self.stream.write("\n]" if not self._first else "]")

@@ -140,8 +140,9 @@ class RichReporter(Reporter):
         if summary.in_baseline:
             footer.append(f" {_plural(summary.in_baseline, 'finding')} already in the baseline"
                           " were left out.")
-        if summary.median_reading_age is not None:
-            footer.append(f" Median reading age {summary.median_reading_age:.0f}"
+        median = summary.median_reading_age
+        if median is not None:
+            footer.append(f" Median reading age {median:.0f}"
                           f" (UK reading age: Flesch-Kincaid grade + 5).")
         if summary.unchecked:
             footer.append(f" {_plural(len(summary.unchecked), 'input')} could not be checked.",
