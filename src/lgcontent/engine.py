@@ -50,8 +50,9 @@ def _hits(doc: Document, rule: Rule) -> Iterable[Hit]:
     if not checker.text_based:
         yield from checker.check_document(doc)
         return
+    quick = checker.prefilter
     for block in doc.blocks:
-        if block.kind in rule.scope:
+        if block.kind in rule.scope and (quick is None or quick(block.text)):
             yield from checker.check_block(block)
 
 

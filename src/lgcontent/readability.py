@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import Iterable
 
 from .document import Block
-from .text import sentences, syllables, words
+from .text import WORD_RE, sentences, syllables, words
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,8 +46,8 @@ def count(text: str) -> TextCounts:
     found = words(text)
     if not found:
         return EMPTY
-    n_sentences = sum(1 for s in sentences(text) if words(s.text))
-    return TextCounts(max(1, n_sentences), len(found), sum(syllables(w) for w in found))
+    n_sentences = sum(1 for s in sentences(text) if WORD_RE.search(s.text))
+    return TextCounts(max(1, n_sentences), len(found), sum(map(syllables, found)))
 
 
 def page_counts(blocks: Iterable[Block]) -> TextCounts:

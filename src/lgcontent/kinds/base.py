@@ -56,6 +56,9 @@ class Kind:
     site_based: ClassVar[bool] = False
     options: ClassVar[dict[str, Option]] = {}
     placeholders: ClassVar[frozenset[str]] = frozenset()
+    #: For text kinds: a quick test of a block's text that is False only when
+    #: ``check_block`` would certainly find nothing (see kinds/prefilter.py).
+    prefilter: Callable[[str], bool] | None = None
 
     def __init__(self, values: dict[str, Any]) -> None:
         self.values = values

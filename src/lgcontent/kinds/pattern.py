@@ -19,6 +19,7 @@ from .base import (
     text,
     text_list,
 )
+from .prefilter import literal_filter
 
 
 class Pattern(Kind):
@@ -41,6 +42,7 @@ class Pattern(Kind):
         else:
             self.pattern = re.compile(source, re.IGNORECASE if values["ignore_case"] else 0)
         self.exceptions = exceptions_matcher(values)
+        self.prefilter = literal_filter(source, values["ignore_case"])
 
     def check_block(self, block: Block) -> Iterator[Hit]:
         for found in matches_outside(self.pattern, self.exceptions, block.text):

@@ -18,6 +18,7 @@ from .base import (
     text_list,
     text_map,
 )
+from .prefilter import first_word_filter
 
 
 class Substitution(Kind):
@@ -33,6 +34,7 @@ class Substitution(Kind):
         self.swap = {phrase_key(k): v for k, v in values["swap"].items()}
         self.pattern = phrase_matcher(list(values["swap"]))
         self.exceptions = exceptions_matcher(values)
+        self.prefilter = first_word_filter(values["swap"], case_sensitive=False)
 
     def check_block(self, block: Block) -> Iterator[Hit]:
         for found in matches_outside(self.pattern, self.exceptions, block.text):

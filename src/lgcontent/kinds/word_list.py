@@ -6,6 +6,7 @@ from typing import Iterator
 
 from ..document import Block
 from .base import Hit, Kind, Option, block_hit, boolean, exceptions_matcher, matches_outside, phrase_matcher, text_list
+from .prefilter import first_word_filter
 
 
 class WordList(Kind):
@@ -21,6 +22,7 @@ class WordList(Kind):
         super().__init__(values)
         self.pattern = phrase_matcher(values["words"], values["case_sensitive"])
         self.exceptions = exceptions_matcher(values)
+        self.prefilter = first_word_filter(values["words"], values["case_sensitive"])
 
     def check_block(self, block: Block) -> Iterator[Hit]:
         for found in matches_outside(self.pattern, self.exceptions, block.text):

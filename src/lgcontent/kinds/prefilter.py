@@ -1,0 +1,215 @@
+"""Quick tests that rule out most blocks before a rule's regular expression runs.
+
+Python's regex engine scans text slowly (tens of MB a second) when a pattern starts
+with ``\\b`` or a lookbehind, and about 60 regex rules each scan every block. Yet
+most blocks cannot match most rules: a date rule needs a month name, a phrase list
+needs one of its first words. Finding that out with ``in``, a set lookup or a plain
+literal search costs a fraction of the full search.
+
+Every test here is conservative: it answers "cannot match" only when that is
+certain, and "may match" otherwise, so findings are exactly those of the full search.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from re import _casefix, _constants as sre, _parser  # type: ignore[attr-defined]
+from typing import Callable, Iterable
+
+Prefilter = Callable[[str], bool]
+
+# -- case folding as the regex engine sees it --------------------------------------------
+
+# Under IGNORECASE the engine treats some letters as the same beyond simple lower case
+# ('ſ' and 's', 'ı' and 'i', 'ς' and 'σ'). Map each such class to one of its members.
+_CLASSES = {chr(k): min(chr(k), *map(chr, v)) for k, v in _casefix._EXTRA_CASES.items()}
+_FOLD = str.maketrans(_CLASSES)
+_DOTTED_I = str.maketrans({"\u0130": "i"})  # 'İ'.lower() is two characters; the engine's is 'i'
+# A combining mark that folds to a letter would join two words: leave such text unfiltered.
+_UNSAFE = "\u0345"
+
+
+@lru_cache(maxsize=8192)
+def folded(text: str) -> str | None:
+    """``text`` in lower case, with letters the engine treats as equal made equal.
+
+    None when the text holds a character for which no safe folding exists.
+    """
+    if text.isascii():
+        return text.lower()
+    if _UNSAFE in text:
+        return None
+    return text.translate(_DOTTED_I).lower().translate(_FOLD)
+
+
+_WORD = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=8192)
+def folded_words(text: str) -> frozenset[str] | None:
+    """The distinct words of ``text``, folded (see :func:`folded`)."""
+    view = folded(text)
+    return None if view is None else frozenset(_WORD.findall(view))
+
+
+@lru_cache(maxsize=8192)
+def exact_words(text: str) -> frozenset[str]:
+    """The distinct words of ``text`` as written."""
+    return frozenset(_WORD.findall(text))
+
+
+# -- phrase lists: one of the first words must be there ----------------------------------
+
+def first_word_filter(phrases: Iterable[str], case_sensitive: bool) -> Prefilter | None:
+    """A test for blocks that hold none of the phrases' first words.
+
+    A phrase matcher only matches at the start of a word and never inside a longer
+    one, so a match starts with a whole word of the block equal to the phrase's first.
+    """
+    firsts = set()
+    for phrase in phrases:
+        spoken = " ".join(phrase.split())
+        head = _WORD.match(spoken if case_sensitive else (folded(spoken) or ""))
+        if head is None or not spoken[:1].isalnum():
+            return None  # a phrase that starts with a sign or space: no safe test
+        firsts.add(head.group())
+    wanted = frozenset(firsts)
+
+    if case_sensitive:
+        return lambda text: not wanted.isdisjoint(exact_words(text))
+
+    def may_match(text: str) -> bool:
+        found = folded_words(text)
+        return found is None or not wanted.isdisjoint(found)
+
+    return may_match
+
+
+# -- regular expressions: a literal every match contains ---------------------------------
+
+_MAX_CLASS = 40  # a character class larger than this is no use as a filter
+_MAX_STRINGS = 64  # nor is a set of more alternatives than this
+_REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
+
+
+def _class_chars(items: list) -> set[str] | None:
+    """The characters of a small, plain character class ([abc], [0-9])."""
+    chars: set[str] = set()
+    for op, av in items:
+        if op is sre.LITERAL:
+            chars.add(chr(av))
+        elif op is sre.RANGE and av[1] - av[0] <= 26:
+            chars.update(chr(c) for c in range(av[0], av[1] + 1))
+        else:
+            return None  # negated classes, categories such as \d, wide ranges
+    return chars if len(chars) <= _MAX_CLASS else None
+
+
+def _exact(op, av) -> set[str] | None:
+    """Every string the item can match, when that is a short list (else None)."""
+    if op is sre.LITERAL:
+        return {chr(av)}
+    if op is sre.IN:
+        return _class_chars(av)
+    if op is sre.SUBPATTERN and not (av[1] or av[2]):
+        return _exact_sequence(av[3].data)
+    if op is sre.BRANCH:
+        found: set[str] = set()
+        for alternative in av[1]:
+            strings = _exact_sequence(alternative.data)
+            if strings is None:
+                return None
+            found |= strings
+        return found if len(found) <= _MAX_STRINGS else None
+    return None
+
+
+def _exact_sequence(items: list) -> set[str] | None:
+    result = {""}
+    for op, av in items:
+        strings = _exact(op, av)
+        if strings is None or len(result) * len(strings) > _MAX_STRINGS:
+            return None
+        result = {a + b for a in result for b in strings}
+    return result
+
+
+def _needed(op, av) -> set[str] | None:
+    """Strings one of which any match of the item contains (None: no such list)."""
+    exact = _exact(op, av)
+    if exact is not None:
+        return exact
+    if op is sre.SUBPATTERN and not (av[1] or av[2]):
+        return _needed_in_sequence(av[3].data)
+    if op is sre.ATOMIC_GROUP:
+        return _needed_in_sequence(av.data)
+    if op in _REPEATS and av[0] >= 1:
+        return _needed_in_sequence(av[2].data)
+    if op is sre.BRANCH:
+        found: set[str] = set()
+        for alternative in av[1]:
+            strings = _needed_in_sequence(alternative.data)
+            if strings is None:
+                return None
+            found |= strings
+        return found if len(found) <= _MAX_STRINGS else None
+    return None  # lookarounds, anchors, \w, ., back-references: no constraint
+
+
+def _rarer(a: set[str] | None, b: set[str] | None) -> set[str] | None:
+    """The better filter of two: longer shortest string, then fewer strings."""
+    if a is None or b is None:
+        return a if b is None else b
+    return a if (min(map(len, a)), -len(a)) >= (min(map(len, b)), -len(b)) else b
+
+
+def _needed_in_sequence(items: list) -> set[str] | None:
+    """Like :func:`_needed` for a sequence: runs of exact items are joined up first."""
+    best: set[str] | None = None
+    run: set[str] = {""}
+    for op, av in items:
+        exact = _exact(op, av)
+        if exact is not None and len(run) * len(exact) <= _MAX_STRINGS:
+            run = {a + b for a in run for b in exact}
+            continue
+        best = _rarer(best, run if run != {""} else None)
+        run = {""}
+        if exact is not None:
+            run = exact
+        else:
+            best = _rarer(best, _needed(op, av))
+    return _rarer(best, run if run != {""} else None)
+
+
+def required_literals(source: str, ignore_case: bool) -> tuple[frozenset[str] | None, bool]:
+    """Strings one of which every match of the pattern contains (None when there is no
+    useful list), and whether the pattern ignores case (then the strings are folded)."""
+    try:
+        tree = _parser.parse(source, re.IGNORECASE if ignore_case else 0)
+    except re.error:
+        return None, ignore_case
+    ignoring = bool(tree.state.flags & re.IGNORECASE)
+    strings = _needed_in_sequence(tree.data)
+    if not strings or "" in strings:
+        return None, ignoring
+    if ignoring:
+        folded_strings = {folded(s) for s in strings}
+        return (None if None in folded_strings else frozenset(filter(None, folded_strings))), True
+    return frozenset(strings), False
+
+
+def literal_filter(source: str, ignore_case: bool) -> Prefilter | None:
+    """A test for blocks that hold none of the literals the pattern needs."""
+    literals, ignoring = required_literals(source, ignore_case)
+    if literals is None:
+        return None
+    search = re.compile("|".join(re.escape(s) for s in sorted(literals, key=len, reverse=True))).search
+    if not ignoring:
+        return lambda text: search(text) is not None
+
+    def may_match(text: str) -> bool:
+        view = folded(text)
+        return view is None or search(view) is not None
+
+    return may_match
