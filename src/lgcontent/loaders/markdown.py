@@ -476,7 +476,8 @@ class _MarkdownLoader:
             if i:
                 offsets.append(to_source(max(line_begin - 1, 0)))  # the newline
             offsets.extend(to_source(max(found - lead + j, line_begin)) for j in range(lead))
-            offsets.extend(to_source(found + j) for j in range(len(stripped)))
+            first = to_source(found)  # one line: the rest follow one by one
+            offsets.extend(range(first, first + len(stripped)))
             self.ptr = found + len(stripped)
         return offsets
 
