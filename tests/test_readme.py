@@ -38,6 +38,10 @@ def sandbox(root: Path) -> Path:
     shutil.copy(FIXTURES / "council-bad.html", root / "page.html")
     shutil.copy(EXAMPLES / "parking-bad.md", root / "page.md")
     shutil.copy(EXAMPLES / "parking-good.md", root / "guide.md")
+    # an earlier run's JSON report, for the --compare example
+    subprocess.run([sys.executable, "-m", "lgcontent", "check", "examples", "--format", "json", "--output",
+                    "last-month.json"], cwd=root, capture_output=True, timeout=300)
+    assert (root / "last-month.json").is_file()
     return root
 
 

@@ -19,7 +19,7 @@ from .errors import LgcontentError
 from .findings import SEVERITY_NAMES, Severity
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-REPORT_FORMATS = ("rich", "concise", "json", "junit", "sarif", "github", "gitlab")
+REPORT_FORMATS = ("rich", "concise", "json", "junit", "sarif", "github", "gitlab", "html")
 FAIL_ON = (*SEVERITY_NAMES, "never")
 
 
@@ -67,6 +67,7 @@ Examples:
   lgcontent check export/ --format json > findings.json
   lgcontent check page.html --format concise --fail-on warning
   lgcontent check export/ --output junit:report.xml --output sarif:report.sarif
+  lgcontent check export/ --format html --output report.html --compare last-run.json
   lgcontent check export/ --write-baseline .lgcontent-baseline.json
   lgcontent check export/ --baseline .lgcontent-baseline.json
   lgcontent check page.html --content-selector "#content"
@@ -102,7 +103,8 @@ Examples:
 @click.option("--quiet", "-q", is_flag=True, help="Do not show a progress bar.")
 @click.option("--format", "fmt", type=click.Choice(list(REPORT_FORMATS)), default="rich",
               show_default=True, help="Report style: rich (for people), concise (one line a finding),"
-              " json, junit, sarif, github (Actions annotations) or gitlab (Code Quality).")
+              " json, junit, sarif, github (Actions annotations), gitlab (Code Quality) or html"
+              " (a one-file report for managers, with charts).")
 @click.option("--output", "outputs", multiple=True, metavar="[FORMAT:]FILE",
               help="Write a report to FILE. With FORMAT: an extra report in that format; without:"
                    " the --format report goes to FILE instead of the terminal. Repeatable."
@@ -116,6 +118,9 @@ Examples:
               help="Leave out findings recorded in this baseline file: report and fail only on new ones.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False), metavar="FILE",
               help="Record every finding of this run in FILE, for later runs with --baseline.")
+@click.option("--compare", "compare_path", type=click.Path(dir_okay=False), metavar="FILE",
+              help="In the html report, show what got better and worse since an earlier run, given its"
+                   " JSON report (--format json). Example: --compare last-run.json.")
 @click.option("--report-unused-suppressions", is_flag=True,
               help="Report lgcontent-disable comments that silence nothing.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), metavar="FILE",
@@ -144,7 +149,7 @@ def check(paths: tuple[str, ...], crawl_start: str | None, sitemaps: tuple[str, 
           max_depth: int, include: tuple[str, ...], exclude: tuple[str, ...], ignore_robots: bool,
           delay: float, concurrency: int, timeout: float, max_page_size: float, jobs: int | None, quiet: bool,
           fmt: str, outputs: tuple[str, ...], fail_on: str | None,
-          max_warnings: int | None, baseline: str | None, write_baseline: str | None,
+          max_warnings: int | None, baseline: str | None, write_baseline: str | None, compare_path: str | None,
           report_unused_suppressions: bool, config_path: str | None, statistics: bool,
           stdin_format: str, content_selector: str | None, packs: tuple[str, ...], enable: tuple[str, ...],
           disable: tuple[str, ...], settings: tuple[str, ...], color: bool | None) -> None:
@@ -168,8 +173,9 @@ def check(paths: tuple[str, ...], crawl_start: str | None, sitemaps: tuple[str, 
     if max_warnings is None and config.max_warnings is not None:
         max_warnings = config.max_warnings.value
     known_prints = _baseline_or_exit(baseline)
+    previous = _previous_or_exit(compare_path, fmt, outputs)
     context = ReportContext(rules=tuple(plan.base), fail_on=None if fail_on == "never" else Severity.parse(fail_on),
-                            statistics=statistics, color=color)
+                            statistics=statistics, color=color, previous=previous, previous_name=compare_path)
     options = CheckOptions(stdin_format=stdin_format, content_selector=content_selector,
                            read_stdin=sys.stdin.buffer.read, baseline=known_prints, accept=plan.accept,
                            report_unused_suppressions=report_unused_suppressions)
@@ -367,6 +373,22 @@ def _baseline_or_exit(path: str | None) -> frozenset[str]:
     try:
         return read_baseline(Path(path))
     except LgcontentError as exc:
+        _error(str(exc))
+        sys.exit(EXIT_ERROR)
+
+
+def _previous_or_exit(path: str | None, fmt: str, outputs: tuple[str, ...]):
+    """The earlier run that --compare names, read before any page is checked."""
+    if not path:
+        return None
+    if fmt != "html" and not any(_output_spec(spec, fmt)[0] == "html" for spec in outputs):
+        raise click.UsageError("--compare shows its results in the html report: add --format html"
+                               " or --output html:FILE")
+    from .trend import CompareError, load_previous
+
+    try:
+        return load_previous(path)
+    except CompareError as exc:
         _error(str(exc))
         sys.exit(EXIT_ERROR)
 

@@ -74,3 +74,4 @@ class PageResult:
     fingerprints: tuple[str, ...] = ()  # one for each finding, stable when lines move
     in_baseline: int = 0  # findings left out because the baseline has them
     site: bool = False  # findings of site-wide rules, for a page already reported
+    title: str | None = None  # the page's title, for reports that list pages

@@ -96,7 +96,7 @@ def _check_one(path: str, rules_for: Callable[[str], list[Rule]], options: Check
     age = reading_age(counts) if counts.words >= MIN_WORDS_FOR_READING_AGE else None
     return PageResult(doc.path, tuple(findings), notes=tuple(doc.notes), lines=lines,
                       words=counts.words, reading_age=age, fingerprints=tuple(prints),
-                      in_baseline=before - len(findings))
+                      in_baseline=before - len(findings), title=doc.title.value if doc.title else None)
 
 
 def check_paths(paths: Iterable[str], rules: list[Rule] | Callable[[str], list[Rule]],

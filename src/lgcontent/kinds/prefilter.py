@@ -19,6 +19,9 @@ from typing import Callable, Iterable
 
 Prefilter = Callable[[str], bool]
 
+# The caches below need to hold one page's blocks while each rule passes over them;
+# a few thousand entries do that without holding many pages in memory.
+
 # -- case folding as the regex engine sees it --------------------------------------------
 
 # Under IGNORECASE the engine treats some letters as the same beyond simple lower case
@@ -30,7 +33,7 @@ _DOTTED_I = str.maketrans({"\u0130": "i"})  # 'İ'.lower() is two characters; th
 _UNSAFE = "\u0345"
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=2048)
 def folded(text: str) -> str | None:
     """``text`` in lower case, with letters the engine treats as equal made equal.
 
@@ -46,14 +49,14 @@ def folded(text: str) -> str | None:
 _WORD = re.compile(r"\w+")
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=2048)
 def folded_words(text: str) -> frozenset[str] | None:
     """The distinct words of ``text``, folded (see :func:`folded`)."""
     view = folded(text)
     return None if view is None else frozenset(_WORD.findall(view))
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=2048)
 def exact_words(text: str) -> frozenset[str]:
     """The distinct words of ``text`` as written."""
     return frozenset(_WORD.findall(text))

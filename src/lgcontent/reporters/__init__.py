@@ -15,6 +15,7 @@ _REPORTERS = {
     "sarif": ("sarif", "SarifReporter"),
     "github": ("github", "GitHubReporter"),
     "gitlab": ("gitlab", "GitLabReporter"),
+    "html": ("html_report", "HtmlReporter"),
 }
 
 FORMATS = tuple(_REPORTERS)

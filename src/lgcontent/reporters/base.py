@@ -9,6 +9,7 @@ from typing import ClassVar, TextIO
 from ..findings import PageResult, Severity
 from ..packs import Rule
 from ..summary import Summary
+from ..trend import RunCounts
 
 # C0 and C1 control characters (not tab), DEL, and the bidirectional overrides that can
 # make text display in a different order from how it is stored.
@@ -44,6 +45,8 @@ class ReportContext:
     fail_on: Severity | None = Severity.ERROR  # findings this serious fail the run; None: never
     statistics: bool = False  # --statistics: add counts by rule and page
     color: bool | None = None  # None: colour when writing to a terminal
+    previous: RunCounts | None = None  # --compare: an earlier run, for the HTML report's trend
+    previous_name: str | None = None  # the file it came from
 
     def fails(self, severity: Severity) -> bool:
         return self.fail_on is not None and severity >= self.fail_on
