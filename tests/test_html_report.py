@@ -135,6 +135,20 @@ def test_page_table_and_findings(tmp_path):
     assert tree.xpath(f"//*[@id='{rule_link[1:]}']//h3")  # the rule's explanation is in the report
 
 
+def test_a_page_with_very_many_findings_lists_the_first_ones(tmp_path, monkeypatch):
+    from lgcontent.reporters import html_report
+
+    monkeypatch.setattr(html_report, "MAX_FINDINGS_SHOWN", 3)
+    page = tmp_path / "long.md"
+    page.write_text("# Fees\n\n" + "Please utilise the form.\n\n" * 5, encoding="utf-8")
+    report, _ = make_report(tmp_path, str(page))
+    section = parse(report).xpath("//details[@class='page']")[0]
+    assert len(section.xpath(".//tbody/tr")) == 3
+    total = int(parse(report).xpath("string(//table[@id='pages-table']/tbody/tr/td[last()])"))
+    assert total > 3
+    assert f"{total - 3:,} more are in the JSON report" in section.text_content()
+
+
 def test_overview_figures_match_the_json_report(tmp_path):
     report, _ = make_report(tmp_path, str(EXAMPLES), extra=("--output", f"json:{tmp_path / 'r.json'}"))
     data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))

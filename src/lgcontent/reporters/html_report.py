@@ -33,6 +33,9 @@ _SEVERITIES = sorted(Severity, reverse=True)
 _COLOURS = {Severity.ERROR: "#a4262c", Severity.WARNING: "#b35900", Severity.SUGGESTION: "#1d4f91"}
 _GOOD, _OVER = "#1e6b34", "#b35900"
 _EXCERPT = 70  # characters of context either side of a finding
+# Findings listed for one page: enough to act on, few enough that a site of 50,000
+# pages still makes a report a browser can open. The JSON report lists them all.
+MAX_FINDINGS_SHOWN = 100
 DEFAULT_READING_AGE_TARGET = 9
 
 
@@ -104,7 +107,12 @@ class HtmlReporter(Reporter):
             meta.append(_plural(record.words, "word"))
             if record.reading_age is not None:
                 meta.append(f"reading age {record.reading_age:.0f}")
-        rows = "".join(self._finding_row(f, result.lines.get(f.line)) for f in result.findings)
+        shown = result.findings[:MAX_FINDINGS_SHOWN]
+        rows = "".join(self._finding_row(f, result.lines.get(f.line)) for f in shown)
+        more = len(result.findings) - len(shown)
+        if more:
+            meta.append(f"the first {len(shown):,} findings are shown here, and {more:,} more are in the"
+                        " JSON report (--format json)")
         return (f'<details class="page" id="{anchor}"><summary><h3>{heading}</h3> ({counts})</summary>'
                 f'<p class="meta">{" · ".join(meta)}</p>'
                 f'<table><caption class="visually-hidden">Findings on {heading}</caption><thead><tr>'
