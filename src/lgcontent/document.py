@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from array import array
 from dataclasses import dataclass, field
 
 #: Stands for a forced line break (``<br>``, a Markdown hard break) in raw text.
@@ -78,7 +77,23 @@ class LineIndex:
         return len(self._starts)
 
 
-Offsets = array  # array("q") of source offsets
+class _Offsets:
+    """``starts`` or ``ends`` of a SourceText, read as a sequence (one value a character)."""
+
+    __slots__ = ("_source", "_ends")
+
+    def __init__(self, source: "SourceText", ends: bool) -> None:
+        self._source, self._ends = source, ends
+
+    def __len__(self) -> int:
+        return self._source._length
+
+    def __getitem__(self, index: int) -> int:
+        if index < 0:
+            index += self._source._length
+        if not 0 <= index < self._source._length:
+            raise IndexError("offset index out of range")
+        return self._source.end_of(index) if self._ends else self._source.start_of(index)
 
 
 class SourceText:
@@ -86,18 +101,24 @@ class SourceText:
 
     ``starts[i]`` is the offset of the first source character behind ``text[i]``;
     ``ends[i]`` the offset just past the last one (an entity such as ``&amp;``
-    stands behind one character but covers five). Appending is cheap: the text
-    is joined only when read, so a block of any size is built in linear time.
+    stands behind one character but covers five).
+
+    The offsets are kept as runs, not one a character: a run either maps its
+    characters one to one onto consecutive source characters, or maps each of them
+    to the same source span (an entity, a line break). Text from one text node is
+    one run, so building and copying text costs little whatever its length.
     """
 
-    __slots__ = ("_parts", "_text", "starts", "ends")
+    __slots__ = ("_parts", "_text", "_length", "_at", "_src", "_end")
 
-    def __init__(self, text: str = "", starts: Offsets | None = None, ends: Offsets | None = None) -> None:
-        self._parts: list[str] = [text] if text else []
-        self._text: str | None = text
-        # Compact arrays of offsets: a 10 MB paragraph costs 160 MB, not 700 MB of Python ints.
-        self.starts: Offsets = starts if starts is not None else array("q")
-        self.ends: Offsets = ends if ends is not None else array("q")
+    def __init__(self, text: str = "", start: int = 0) -> None:
+        self._parts: list[str] = []
+        self._text: str | None = ""
+        self._length = 0
+        self._at: list[int] = []  # where each run begins in the text
+        self._src: list[int] = []  # the source offset of the run's first character
+        self._end: list[int | None] = []  # None: one to one; else every character's source end
+        self.append(text, start)
 
     @property
     def text(self) -> str:
@@ -106,8 +127,19 @@ class SourceText:
             self._parts = [self._text]
         return self._text
 
+    @property
+    def starts(self) -> _Offsets:
+        return _Offsets(self, ends=False)
+
+    @property
+    def ends(self) -> _Offsets:
+        return _Offsets(self, ends=True)
+
+    def __len__(self) -> int:
+        return self._length
+
     def __bool__(self) -> bool:
-        return bool(self.starts)
+        return self._length > 0
 
     def __repr__(self) -> str:
         return f"SourceText({self.text!r})"
@@ -119,25 +151,59 @@ class SourceText:
         """
         if not chars:
             return
+        at = self._length
         self._parts.append(chars)
         self._text = None
-        if end is None:
-            self.starts.extend(range(start, start + len(chars)))
-            self.ends.extend(range(start + 1, start + len(chars) + 1))
-        else:
-            self.starts.extend([start] * len(chars))
-            self.ends.extend([end] * len(chars))
+        self._length += len(chars)
+        if self._at:
+            last_end = self._end[-1]
+            if end is None and last_end is None and self._src[-1] + (at - self._at[-1]) == start:
+                return  # carries on the last one-to-one run
+            if end is not None and last_end == end and self._src[-1] == start:
+                return  # more characters standing for the same source span
+        self._at.append(at)
+        self._src.append(start)
+        self._end.append(end)
+
+    def _run(self, index: int) -> int:
+        return bisect.bisect_right(self._at, index) - 1
+
+    def start_of(self, index: int) -> int:
+        """Source offset of the first source character behind ``text[index]``."""
+        run = self._run(index)
+        return self._src[run] + (index - self._at[run] if self._end[run] is None else 0)
+
+    def end_of(self, index: int) -> int:
+        """Source offset just past the source characters behind ``text[index]``."""
+        run = self._run(index)
+        end = self._end[run]
+        return self._src[run] + (index - self._at[run]) + 1 if end is None else end
 
     def span(self, begin: int, finish: int) -> tuple[int, int]:
         """Source (start, end) offsets of ``text[begin:finish]``."""
-        if not self.text:
+        if not self._length:
             return 0, 0
-        begin = max(0, min(begin, len(self.text) - 1))
-        finish = max(begin + 1, min(finish, len(self.text)))
-        return self.starts[begin], self.ends[finish - 1]
+        begin = max(0, min(begin, self._length - 1))
+        finish = max(begin + 1, min(finish, self._length))
+        return self.start_of(begin), self.end_of(finish - 1)
 
     def source_span(self) -> tuple[int, int]:
-        return self.span(0, len(self.text))
+        return self.span(0, self._length)
+
+    def _copy(self, into: "SourceText", low: int, high: int) -> None:
+        """Append ``text[low:high]`` to ``into``, each character with its offsets."""
+        if low >= high:
+            return
+        text, at = self.text, self._at
+        run = self._run(low)
+        while low < high:
+            stop = at[run + 1] if run + 1 < len(at) else self._length
+            piece_end = min(stop, high)
+            end = self._end[run]
+            start = self._src[run] + (low - at[run] if end is None else 0)
+            into.append(text[low:piece_end], start, end)
+            low = piece_end
+            run += 1
 
     def normalised(self, keep_newlines: bool = True) -> "SourceText":
         """Collapse runs of white space to one space and trim both ends.
@@ -146,31 +212,24 @@ class SourceText:
         break) survives as a newline when ``keep_newlines`` is set, because it
         ends a line the way a full stop does. Newlines in the source are spaces.
         """
-        text, starts, ends = self.text, self.starts, self.ends
+        text = self.text
         stripped = text.strip()
+        result = SourceText()
         if not stripped:
-            return SourceText()
+            return result
         first = len(text) - len(text.lstrip())
         last = first + len(stripped)
-        parts: list[str] = []
-        out_starts: Offsets = array("q")
-        out_ends: Offsets = array("q")
         position = first
         # Only runs that are not already one plain space need rewriting; the text
         # between them is copied in bulk.
         for run in _MESSY_SPACE.finditer(text, first, last):
             begin = run.start()
-            parts.append(text[position:begin])
-            out_starts.extend(starts[position:begin])
-            out_ends.extend(ends[position:begin])
-            parts.append("\n" if keep_newlines and HARD_BREAK in run.group() else " ")
-            out_starts.append(starts[begin])
-            out_ends.append(ends[begin])
+            self._copy(result, position, begin)
+            space = "\n" if keep_newlines and HARD_BREAK in run.group() else " "
+            result.append(space, self.start_of(begin), self.end_of(begin))
             position = run.end()
-        parts.append(text[position:last])
-        out_starts.extend(starts[position:last])
-        out_ends.extend(ends[position:last])
-        return SourceText("".join(parts), out_starts, out_ends)
+        self._copy(result, position, last)
+        return result
 
 
 @dataclass(slots=True)
@@ -301,5 +360,6 @@ class Document:
     def body_start(self) -> int:
         """Offset where the checked content begins (for page-level findings)."""
         if self.blocks:
-            return self.blocks[0].content.starts[0] if self.blocks[0].content.starts else 0
+            content = self.blocks[0].content
+            return content.start_of(0) if content else 0
         return 0

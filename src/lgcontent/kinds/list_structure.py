@@ -70,7 +70,7 @@ class ListStructure(Kind):
             yield from self._items(doc, last_item_block, check)
 
     def _items(self, doc: Document, items: dict[tuple[int, int], Block], check: str) -> Iterator[Hit]:
-        for (list_id, _), block in sorted(items.items(), key=lambda kv: kv[1].content.starts[0]):
+        for (list_id, _), block in sorted(items.items(), key=lambda kv: kv[1].content.start_of(0)):
             if not self._wanted(doc.lists[list_id].ordered):
                 continue
             text = block.text

@@ -238,14 +238,14 @@ class _InlineWalker:
 
     def _open_mark(self, tok: Token) -> None:
         self.skip_markup(tok.markup)
-        self.marks.append((len(self.text.starts), tok.type))
+        self.marks.append((len(self.text), tok.type))
 
     def _close_mark(self, tok: Token) -> None:
         self.skip_markup(tok.markup)
         if not self.marks:
             return
         begin, kind = self.marks.pop()
-        end = len(self.text.starts)
+        end = len(self.text)
         text = self.text.text[begin:end]
         lead = len(text) - len(text.lstrip())
         stripped = text.strip()
