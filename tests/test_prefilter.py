@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from conftest import CORPUS, EXAMPLES, needs_corpus
 from lgcontent import engine
 from lgcontent.kinds.base import Kind
-from lgcontent.kinds.prefilter import first_word_filter, literal_filter, required_literals
+from lgcontent.kinds.prefilter import Screen, first_word_filter, literal_filter, required_literals
 from lgcontent.loaders import load_file
 from lgcontent.packs import builtin_rules_dir, load_catalogue
 from lgcontent.document import Block, SourceText
@@ -39,13 +39,7 @@ texts = st.lists(st.sampled_from(_PIECES), max_size=12).flatmap(
 
 
 def _block(text: str) -> Block:
-    return Block("paragraph", SourceText(text, *_offsets(len(text))))
-
-
-def _offsets(n: int):
-    from array import array
-
-    return array("q", range(n)), array("q", range(1, n + 1))
+    return Block("paragraph", SourceText(text, 0))
 
 
 def test_most_phrase_and_pattern_rules_have_a_prefilter():
@@ -62,6 +56,16 @@ def test_a_rejected_block_has_no_findings(text):
     for rule in FILTERED:
         if not rule.checker.prefilter(text):
             assert list(rule.checker.check_block(block)) == [], (rule.id, text)
+
+
+SCREEN = Screen([(n, r.checker.prefilter) for n, r in enumerate(FILTERED)])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=texts)
+def test_the_combined_screen_passes_what_each_test_passes(text):
+    # One pass for all rules must agree with the rules' own tests, block by block.
+    assert SCREEN.keys_for(text) == {n for n, r in enumerate(FILTERED) if r.checker.prefilter(text)}
 
 
 @pytest.mark.parametrize("source, ignore_case, expected", [

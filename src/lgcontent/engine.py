@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from .document import Document
+from .document import Block, Document
 from .findings import Finding, Severity
 from .kinds import Hit
+from .kinds.prefilter import Screen
 from .packs import Rule
 from .suppressions import SuppressionMap
 from .timelimit import TimeLimitExceeded, time_limit
@@ -43,17 +44,42 @@ def _finding(doc: Document, rule: Rule, hit: Hit) -> Finding:
     )
 
 
-def _hits(doc: Document, rule: Rule) -> Iterable[Hit]:
+def _hits(doc: Document, rule: Rule, blocks: list[Block]) -> Iterable[Hit]:
+    """Where ``rule`` fires on ``doc``; text rules look only at ``blocks``."""
     checker = rule.checker
     if checker.site_based:
         return  # site-wide rules run once over all pages: see site_findings
     if not checker.text_based:
         yield from checker.check_document(doc)
         return
-    quick = checker.prefilter
-    for block in doc.blocks:
-        if block.kind in rule.scope and (quick is None or quick(block.text)):
+    for block in blocks:
+        if block.kind in rule.scope:
             yield from checker.check_block(block)
+
+
+_SCREENS: dict[tuple[tuple[int, int], ...], tuple[list[Rule], Screen]] = {}
+
+
+def _screen(rules: list[Rule]) -> Screen:
+    """The combined quick tests of a rule list, made once for each distinct list."""
+    key = tuple((id(rule), id(rule.checker.prefilter)) for rule in rules)
+    if key not in _SCREENS:
+        if len(_SCREENS) > 64:
+            _SCREENS.clear()
+        filters = [(n, r.checker.prefilter) for n, r in enumerate(rules)
+                   if r.checker.text_based and r.checker.prefilter is not None]
+        _SCREENS[key] = (rules, Screen(filters))  # the rules are kept so their ids stay theirs
+    return _SCREENS[key][1]
+
+
+def _blocks_by_rule(doc: Document, rules: list[Rule]) -> list[list[Block]]:
+    """For each rule, the blocks it may match: all of them unless it has a quick test."""
+    screen = _screen(rules)
+    result = [[] if n in screen.keys else doc.blocks for n in range(len(rules))]
+    for block in doc.blocks:
+        for n in screen.keys_for(block.text):
+            result[n].append(block)
+    return result
 
 
 UNUSED_SUPPRESSION = "suppressions.unused"
@@ -99,6 +125,7 @@ def check_document(doc: Document, rules: Iterable[Rule], accept: re.Pattern[str]
     accepted = accepted_spans(doc, accept) if accept is not None else []
     findings: dict[tuple[str, int, int], Finding] = {}
     pending = [rule for rule in rules if doc.format in rule.formats]
+    blocks = dict(zip(map(id, pending), _blocks_by_rule(doc, pending)))
     while pending:
         # One timer for the page: a rule whose pattern backtracks without end is stopped,
         # reported in a note, and the other rules still run.
@@ -106,7 +133,7 @@ def check_document(doc: Document, rules: Iterable[Rule], accept: re.Pattern[str]
             with time_limit(_time_budget(doc)):
                 while pending:
                     rule = pending[0]
-                    for hit in _hits(doc, rule):
+                    for hit in _hits(doc, rule, blocks[id(rule)]):
                         if hit.has_match and any(s <= hit.start and hit.end <= e for s, e in accepted):
                             continue
                         finding = _finding(doc, rule, hit)

@@ -17,6 +17,8 @@ from functools import lru_cache
 from re import _casefix, _constants as sre, _parser  # type: ignore[attr-defined]
 from typing import Callable, Iterable
 
+from .base import _trie_regex
+
 Prefilter = Callable[[str], bool]
 
 # The caches below need to hold one page's blocks while each rule passes over them;
@@ -64,29 +66,35 @@ def exact_words(text: str) -> frozenset[str]:
 
 # -- phrase lists: one of the first words must be there ----------------------------------
 
-def first_word_filter(phrases: Iterable[str], case_sensitive: bool) -> Prefilter | None:
-    """A test for blocks that hold none of the phrases' first words.
+class FirstWords:
+    """Passes a block that holds one of ``words``: the first words of a phrase list.
 
     A phrase matcher only matches at the start of a word and never inside a longer
     one, so a match starts with a whole word of the block equal to the phrase's first.
     """
+
+    __slots__ = ("words", "case_sensitive")
+
+    def __init__(self, words: frozenset[str], case_sensitive: bool) -> None:
+        self.words, self.case_sensitive = words, case_sensitive
+
+    def __call__(self, text: str) -> bool:
+        if self.case_sensitive:
+            return not self.words.isdisjoint(exact_words(text))
+        found = folded_words(text)
+        return found is None or not self.words.isdisjoint(found)
+
+
+def first_word_filter(phrases: Iterable[str], case_sensitive: bool) -> FirstWords | None:
+    """The test for a phrase list; None when a phrase starts with a sign or a space."""
     firsts = set()
     for phrase in phrases:
         spoken = " ".join(phrase.split())
         head = _WORD.match(spoken if case_sensitive else (folded(spoken) or ""))
         if head is None or not spoken[:1].isalnum():
-            return None  # a phrase that starts with a sign or space: no safe test
+            return None
         firsts.add(head.group())
-    wanted = frozenset(firsts)
-
-    if case_sensitive:
-        return lambda text: not wanted.isdisjoint(exact_words(text))
-
-    def may_match(text: str) -> bool:
-        found = folded_words(text)
-        return found is None or not wanted.isdisjoint(found)
-
-    return may_match
+    return FirstWords(frozenset(firsts), case_sensitive)
 
 
 # -- regular expressions: a literal every match contains ---------------------------------
@@ -202,17 +210,102 @@ def required_literals(source: str, ignore_case: bool) -> tuple[frozenset[str] | 
     return frozenset(strings), False
 
 
-def literal_filter(source: str, ignore_case: bool) -> Prefilter | None:
-    """A test for blocks that hold none of the literals the pattern needs."""
+class Literals:
+    """Passes a block that holds one of ``strings`` (searched in the folded text when
+    ``folding``): literals that every match of a pattern contains."""
+
+    __slots__ = ("strings", "folding", "_search")
+
+    def __init__(self, strings: frozenset[str], folding: bool) -> None:
+        self.strings, self.folding = strings, folding
+        self._search = re.compile(_alternatives(strings)).search
+
+    def __call__(self, text: str) -> bool:
+        view = folded(text) if self.folding else text
+        return view is None or self._search(view) is not None
+
+
+def _alternatives(strings: Iterable[str]) -> str:
+    """A regex for any of ``strings``, as a trie: where several start at one place it
+    finds the longest, and it tries each place in time that does not grow with the list."""
+    trie: dict = {}
+    for string in strings:
+        node = trie
+        for char in string:
+            node = node.setdefault(re.escape(char), {})
+        node[""] = {}
+    return _trie_regex(trie)
+
+
+def literal_filter(source: str, ignore_case: bool) -> Literals | None:
+    """The test for a pattern; None when no literal is sure to be in every match."""
     literals, ignoring = required_literals(source, ignore_case)
-    if literals is None:
-        return None
-    search = re.compile("|".join(re.escape(s) for s in sorted(literals, key=len, reverse=True))).search
-    if not ignoring:
-        return lambda text: search(text) is not None
+    return None if literals is None else Literals(literals, ignoring)
 
-    def may_match(text: str) -> bool:
-        view = folded(text)
-        return view is None or search(view) is not None
 
-    return may_match
+Prefilter = FirstWords | Literals
+
+
+# -- all of a rule list's tests in one pass ---------------------------------------------
+
+# Characters so common that a combined search would stop at nearly every one of them:
+# a rule whose literals include one of these is tested on its own instead.
+_COMMON = frozenset(" \t\n.,;:-–—()'’\"0123456789") | frozenset("abcdefghijklmnopqrstuvwxyz")
+
+
+class Screen:
+    """The prefilters of many rules, run as one pass over each block.
+
+    Rule by rule, a quick test is still one Python call per block and rule, which for
+    some 50 rules costs more than the tests themselves. Here the first words of every
+    phrase list share one dictionary, and the literals of most patterns one regex (for
+    each way of treating case), so a block costs a few calls however many rules there are.
+    """
+
+    def __init__(self, filters: list[tuple[int, Prefilter]]) -> None:
+        self.words: dict[bool, dict[str, set[int]]] = {True: {}, False: {}}  # by case_sensitive
+        literals: dict[bool, dict[str, set[int]]] = {True: {}, False: {}}  # by folding
+        self.alone: list[tuple[int, Prefilter]] = []  # tested one by one
+        self.folded_keys: set[int] = set()  # rules that must run on text that cannot be folded
+        self.keys = frozenset(key for key, _ in filters)
+        for key, test in filters:
+            if isinstance(test, FirstWords):
+                for word in test.words:
+                    self.words[test.case_sensitive].setdefault(word, set()).add(key)
+                if not test.case_sensitive:
+                    self.folded_keys.add(key)
+            elif any(len(s) == 1 and s.lower() in _COMMON for s in test.strings):
+                self.alone.append((key, test))
+            else:
+                for string in test.strings:
+                    literals[test.folding].setdefault(string, set()).add(key)
+                if test.folding:
+                    self.folded_keys.add(key)
+        # Where several literals start at one place the longest is found, and the others
+        # there are its beginnings: each literal stands for the rules of all its prefixes.
+        self.literals = {
+            folding: (re.compile(_alternatives(found)).search,
+                      {s: set().union(*(keys for p, keys in found.items() if s.startswith(p))) for s in found})
+            for folding, found in literals.items() if found
+        }
+
+    def keys_for(self, text: str) -> set[int]:
+        """The rules that may match ``text``."""
+        keys = {key for key, test in self.alone if test(text)}
+        view = folded(text) if (self.words[False] or True in self.literals) else text
+        if view is None:
+            keys |= self.folded_keys
+        for case_sensitive, index in self.words.items():
+            if index and (case_sensitive or view is not None):
+                words = exact_words(text) if case_sensitive else folded_words(text)
+                for word in index.keys() & (words or ()):
+                    keys |= index[word]
+        for folding, (search, implied) in self.literals.items():
+            searched = view if folding else text
+            if searched is None:
+                continue
+            found = search(searched)
+            while found is not None:  # from one place past each find: overlapping ones count too
+                keys |= implied[found.group()]
+                found = search(searched, found.start() + 1)
+        return keys
