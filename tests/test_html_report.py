@@ -334,11 +334,40 @@ def check_in_browser(browser, report: Path, shot: str) -> Visit:
     return visit
 
 
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def accessibility_violations(visit: Visit) -> list[str]:
+    """What axe-core (the engine behind most accessibility checkers) finds against WCAG 2.2
+    AA, with every page's findings opened so that they are checked too."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    visit.page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    results = Axe().run(visit.page, options={"runOnly": {"type": "tag", "values": WCAG_AA}})
+    return [f"{v['id']} ({v['impact']}): {v['help']}, {len(v['nodes'])} places, first:"
+            f" {v['nodes'][0]['html'][:120]}" for v in results.response["violations"]]
+
+
 def test_examples_report_in_a_browser(browser, tmp_path):
     report, _ = make_report(tmp_path, str(EXAMPLES))
     visit = check_in_browser(browser, report, "html-report-examples.png")
     visit.page.select_option("#page-show", "clean")
     assert visit.visible_rows(), "the good examples pass with no findings"
+    assert accessibility_violations(visit) == []
+    visit.close()
+
+
+def test_report_with_a_trend_passes_an_accessibility_check(browser, tmp_path):
+    previous = tmp_path / "previous.json"
+    run("check", str(EXAMPLES / "bins-bad.html"), "--format", "json", "--output", str(previous))
+    report, _ = make_report(tmp_path, str(EXAMPLES), extra=("--compare", str(previous)))
+    visit = Visit(browser, report)
+    assert visit.page.locator("#trend-heading").is_visible()
+    assert accessibility_violations(visit) == []
+    assert visit.problems == []
+    # The check does find problems: a form field with no label is one.
+    visit.page.evaluate("document.querySelector('main').appendChild(document.createElement('input'))")
+    assert any(v.startswith("label") for v in accessibility_violations(visit))
     visit.close()
 
 
