@@ -140,14 +140,19 @@ PROBE_SECONDS = 0.5
 def regex(key: str, value: Any) -> str:
     if not isinstance(value, str) or not value:
         raise OptionError(key, f"'{key}' must be a regular expression")
+    # Compiled as the rule will compile it (re caches compiled patterns, so this costs
+    # nothing later), and with IGNORECASE too when that can change what it matches.
     try:
-        pattern = re.compile(value, re.IGNORECASE)
+        compiled = [re.compile(value)]
+        if re.search("[A-Z]", re.sub(r"\\.", "", value)):
+            compiled.append(re.compile(value, re.IGNORECASE))
     except re.error as exc:
         raise OptionError(key, f"'{key}' is not a valid regular expression: {exc}") from None
     try:
         with time_limit(PROBE_SECONDS):
-            for probe in _PROBES:
-                pattern.search(probe)
+            for pattern in compiled:
+                for probe in _PROBES:
+                    pattern.search(probe)
     except TimeLimitExceeded:
         raise OptionError(key, f"'{key}' takes too long on some text: it can backtrack without end"
                           " (as '(a+)+' does). Simplify the nested repeats") from None
@@ -224,9 +229,17 @@ class LowerCasePattern:
     """A case-insensitive search done as a case-sensitive one on a lower-cased copy of the
     text, which Python's regex engine runs several times faster than IGNORECASE."""
 
-    def __init__(self, lower: re.Pattern[str], folding: re.Pattern[str]) -> None:
-        self.lower = lower  # written in lower case, compiled without IGNORECASE
-        self.folding = folding  # the same with IGNORECASE, for text whose lower case is longer
+    def __init__(self, source: str) -> None:
+        self.lower = re.compile(source)  # written in lower case, compiled without IGNORECASE
+        self._folding: re.Pattern[str] | None = None
+
+    @property
+    def folding(self) -> re.Pattern[str]:
+        """The same with IGNORECASE, for text whose lower case is longer: compiled only
+        when such text turns up, as compiling it costs more than the rest of start-up."""
+        if self._folding is None:
+            self._folding = re.compile(self.lower.pattern, re.IGNORECASE)
+        return self._folding
 
     def finditer(self, text_: str) -> Iterator[re.Match[str] | TextMatch]:
         lower = _lowered(text_)
@@ -241,8 +254,7 @@ class PhraseMatcher:
     def __init__(self, body: str, case_sensitive: bool, starts_with_word: bool) -> None:
         left = r"\b(?<![\-’'])" if starts_with_word else r"(?<![\w\-’'])"
         source = rf"{left}(?:{body})(?![\w’]|-\w|'\w)"
-        self._search = re.compile(source) if case_sensitive else LowerCasePattern(
-            re.compile(source), re.compile(source, re.IGNORECASE))
+        self._search = re.compile(source) if case_sensitive else LowerCasePattern(source)
 
     def finditer(self, text_: str) -> Iterator[re.Match[str] | TextMatch]:
         return self._search.finditer(text_)

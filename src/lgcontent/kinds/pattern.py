@@ -38,7 +38,7 @@ class Pattern(Kind):
         # An all-lower-case pattern can search a lower-cased copy of the text without
         # IGNORECASE, which is several times faster (escapes such as \S do not count).
         if values["ignore_case"] and not re.search("[A-Z]", re.sub(r"\\.", "", source)):
-            self.pattern = LowerCasePattern(re.compile(source), re.compile(source, re.IGNORECASE))
+            self.pattern = LowerCasePattern(source)
         else:
             self.pattern = re.compile(source, re.IGNORECASE if values["ignore_case"] else 0)
         self.exceptions = exceptions_matcher(values)

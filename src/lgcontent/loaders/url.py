@@ -8,7 +8,6 @@ that says who we are. Every problem becomes a one-line message for that URL.
 
 from __future__ import annotations
 
-import email.utils
 import re
 import threading
 import time
@@ -74,6 +73,8 @@ def _retry_after(value: str | None, limits: FetchLimits) -> float | None:
     value = value.strip()
     if value.isdigit():
         return min(float(value), limits.max_retry_after)
+    import email.utils  # an HTTP date; imported here as every run loads this module
+
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
