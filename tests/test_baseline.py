@@ -87,3 +87,22 @@ def test_bad_baseline_files(tmp_path: Path, content: str | None, message: str) -
 def test_baseline_and_write_baseline_together_is_a_usage_error(tmp_path: Path) -> None:
     result = run("check", str(EXAMPLES), "--baseline", "a.json", "--write-baseline", "b.json")
     assert result.exit_code == 2
+
+
+def test_site_wide_findings_in_the_baseline_are_counted_as_left_out(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    page = ("<html lang='en'><head><title>Pay your council tax</title></head><body><main><h1>Pay</h1>"
+            "<p>Pay online.</p></main></body></html>")
+    for name in ("one.html", "two.html"):
+        (site / name).write_text(page, encoding="utf-8")
+    first = json.loads(run("check", str(site), "--format", "json", "--fail-on", "never").stdout)
+    site_rules = [f for f in first["findings"] if f["rule"].startswith("site.")]
+    assert site_rules, "two pages with one title give a site-wide finding"
+    baseline = tmp_path / "baseline.json"
+    run("check", str(site), "--write-baseline", str(baseline))
+    again = json.loads(run("check", str(site), "--baseline", str(baseline), "--format", "json").stdout)
+    assert again["findings"] == []
+    assert again["summary"]["in_baseline"] == len(first["findings"])
+    junit = run("check", str(site), "--baseline", str(baseline), "--format", "junit").stdout
+    assert junit.count("<testsuite ") == 2  # one for each page, none for the site-wide checks
