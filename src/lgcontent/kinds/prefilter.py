@@ -126,14 +126,19 @@ def _exact(op, av) -> set[str] | None:
     if op is sre.SUBPATTERN and not (av[1] or av[2]):
         return _exact_sequence(av[3].data)
     if op is sre.BRANCH:
-        found: set[str] = set()
-        for alternative in av[1]:
-            strings = _exact_sequence(alternative.data)
-            if strings is None:
-                return None
-            found |= strings
-        return found if len(found) <= _MAX_STRINGS else None
+        return _any_of(av[1], _exact_sequence)
     return None
+
+
+def _any_of(alternatives: list, strings_of: Callable[[list], set[str] | None]) -> set[str] | None:
+    """The strings of every alternative of a branch together (None if one has none)."""
+    found: set[str] = set()
+    for alternative in alternatives:
+        strings = strings_of(alternative.data)
+        if strings is None:
+            return None
+        found |= strings
+    return found if len(found) <= _MAX_STRINGS else None
 
 
 def _exact_sequence(items: list) -> set[str] | None:
@@ -158,13 +163,7 @@ def _needed(op, av) -> set[str] | None:
     if op in _REPEATS and av[0] >= 1:
         return _needed_in_sequence(av[2].data)
     if op is sre.BRANCH:
-        found: set[str] = set()
-        for alternative in av[1]:
-            strings = _needed_in_sequence(alternative.data)
-            if strings is None:
-                return None
-            found |= strings
-        return found if len(found) <= _MAX_STRINGS else None
+        return _any_of(av[1], _needed_in_sequence)
     return None  # lookarounds, anchors, \w, ., back-references: no constraint
 
 
