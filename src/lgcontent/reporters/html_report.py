@@ -54,7 +54,6 @@ def _plural(n: int, word: str) -> str:
 
 @dataclass
 class _PageRecord:
-    number: int
     path: str
     title: str | None
     words: int
@@ -84,8 +83,7 @@ class HtmlReporter(Reporter):
             return  # listed from the summary's unchecked pages
         record = self.records.get(result.path)
         if record is None:
-            record = _PageRecord(len(self.records) + 1, result.path, result.title, result.words,
-                                 result.reading_age)
+            record = _PageRecord(result.path, result.title, result.words, result.reading_age)
             self.records[result.path] = record
         for finding in result.findings:
             record.counts[finding.severity] += 1
