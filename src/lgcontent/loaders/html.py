@@ -11,8 +11,8 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
-from typing import Callable
 from html.parser import HTMLParser
+from typing import Callable
 
 from ..document import (
     CODE_PLACEHOLDER,
@@ -28,6 +28,7 @@ from ..document import (
     MetaField,
     SourceText,
     Suppression,
+    has_letter_or_digit,
 )
 from ..suppressions import parse_comment
 
@@ -232,11 +233,9 @@ class _PageParser(HTMLParser):
         buf, frame = self._buf, self._buf_frame
         self._buf = SourceText()
         self._buf_frame = self._top
-        if not buf:
-            return
+        if not buf or not has_letter_or_digit(buf.text):
+            return  # white space between tags, or signs only: not prose
         content = buf.normalised()
-        if not any(ch.isalnum() for ch in content.text):
-            return
         block = Block(frame.kind, content, frame.level if frame.kind == "heading" else 0, frame.ordered,
                       frame.item)
         self.parts.blocks.append((block, self._region(frame)))

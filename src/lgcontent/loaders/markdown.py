@@ -30,6 +30,7 @@ from ..document import (
     Mark,
     MetaField,
     SourceText,
+    has_letter_or_digit,
 )
 from ..suppressions import parse_comment
 from .html import parse_fragment
@@ -448,7 +449,7 @@ class _MarkdownLoader:
         if kind == "heading":
             span = content.source_span() if content.text else (line_start, line_start + 1)
             self.doc.headings.append(Heading(heading_level, content.text, *span))
-        if content.text and any(ch.isalnum() for ch in content.text):
+        if has_letter_or_digit(content.text):
             level = heading_level if kind == "heading" else 0
             item = self.item_stack[-1] if self.item_stack and kind != "heading" else None
             if item is not None and self.list_stack and item[0] != self.list_stack[-1]:
