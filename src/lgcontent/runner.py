@@ -160,7 +160,9 @@ def _check_in_processes(sources: list, rules_for: Callable[[str], list[Rule]],
     context = multiprocessing.get_context("fork")
     pool = context.Pool(min(options.jobs, len(files)))
     try:
-        results = pool.imap(_work, files, chunksize=max(1, min(32, len(files) // (options.jobs * 8) or 1)))
+        # Small chunks keep every worker busy to the end (pages differ a lot in size);
+        # results still come back in input order.
+        results = pool.imap(_work, files, chunksize=max(1, min(8, len(files) // (options.jobs * 16))))
         for item in sources:
             if isinstance(item, InputError):
                 yield PageResult(item.path, error=item.message)
