@@ -5,6 +5,8 @@ from __future__ import annotations
 import html
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from lgcontent.document import CODE_PLACEHOLDER, Document, LineIndex
 
@@ -145,3 +147,19 @@ class TestMarkdownPositions:
         doc = load("- item\n\tcontinued *here*\n")
         assert find(doc, "continued") == (2, 2)
         assert_source_map(doc)
+
+
+@given(st.text(alphabet="ab \r\n\u2028", max_size=40))
+def test_line_index_ends_lines_at_crlf_cr_and_lf(source):
+    index = LineIndex(source)
+    line, column = 1, 1
+    i = 0
+    while i <= len(source):
+        assert index.position(i) == (line, column), (source, i)
+        if i < len(source) and source[i] == "\r" and source[i + 1:i + 2] == "\n":
+            assert index.position(i + 1) == (line, column + 1)
+            i, line, column = i + 2, line + 1, 1
+        elif i < len(source) and source[i] in "\r\n":
+            i, line, column = i + 1, line + 1, 1
+        else:
+            i, column = i + 1, column + 1

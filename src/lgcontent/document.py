@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import bisect
 import re
+from itertools import accumulate
 from dataclasses import dataclass, field
 
 #: Stands for a forced line break (``<br>``, a Markdown hard break) in raw text.
 HARD_BREAK = "\u2028"
 
 _MESSY_SPACE = re.compile(r"\s{2,}|[^\S ]")
+_LINE_END = re.compile(r"\r\n|\r|\n")
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")  # what str.isalnum() accepts
 
 
@@ -45,22 +47,11 @@ class LineIndex:
     """
 
     def __init__(self, source: str) -> None:
-        starts = [0]
-        i = 0
-        n = len(source)
-        find_cr = source.find
-        while True:
-            nl = find_cr("\n", i)
-            cr = find_cr("\r", i)
-            if nl < 0 and cr < 0:
-                break
-            if cr >= 0 and (nl < 0 or cr < nl):
-                i = cr + 2 if cr + 1 < n and source[cr + 1] == "\n" else cr + 1
-            else:
-                i = nl + 1
-            starts.append(i)
-        self._starts = starts
-        self._length = n
+        if "\r" in source:
+            self._starts = [0, *(m.end() for m in _LINE_END.finditer(source))]
+        else:  # the usual case, done in C: each line's start is the sum of the lengths before it
+            self._starts = list(accumulate((len(line) + 1 for line in source.split("\n")[:-1]), initial=0))
+        self._length = len(source)
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of ``offset``."""
