@@ -231,9 +231,11 @@ class _PageParser(HTMLParser):
 
     def _flush(self) -> None:
         buf, frame = self._buf, self._buf_frame
-        self._buf = SourceText()
         self._buf_frame = self._top
-        if not buf or not has_letter_or_digit(buf.text):
+        if not buf:
+            return  # nothing since the last flush: the empty buffer serves again
+        self._buf = SourceText()
+        if not has_letter_or_digit(buf.text):
             return  # white space between tags, or signs only: not prose
         content = buf.normalised()
         block = Block(frame.kind, content, frame.level if frame.kind == "heading" else 0, frame.ordered,
