@@ -161,6 +161,12 @@ def test_overview_figures_match_the_json_report(tmp_path):
     for name in ("error", "warning", "suggestion"):
         assert f"{summary[name]:,} {name}" in headline
     assert f"median reading age is {summary['median_reading_age']:.0f}" in headline
+    packs = tree.xpath("//table[caption='Findings by severity and pack']/tbody/tr")
+    columns = {"Errors": "error", "Warnings": "warning", "Suggestions": "suggestion"}
+    headers = [h.text_content() for h in tree.xpath("//table[caption='Findings by severity and pack']//thead//th")]
+    for index, header in enumerate(headers[1:4], start=1):
+        total = sum(int(row.xpath("td")[index - 1].text_content().replace(",", "")) for row in packs)
+        assert total == summary[columns[header]], header
 
 
 def test_compare_shows_what_got_better_and_worse(tmp_path):

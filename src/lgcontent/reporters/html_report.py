@@ -74,6 +74,7 @@ class HtmlReporter(Reporter):
         super().__init__(stream, context)
         self.rules = {rule.id: rule for rule in context.rules}
         self.records: dict[str, _PageRecord] = {}
+        self.by_pack: dict[str, Counter[Severity]] = {}  # findings by pack and severity
         self.details = tempfile.TemporaryFile("w+", encoding="utf-8")
         self.sections = 0
 
@@ -88,6 +89,7 @@ class HtmlReporter(Reporter):
         for finding in result.findings:
             record.counts[finding.severity] += 1
             record.failing |= self.context.fails(finding.severity)
+            self.by_pack.setdefault(self._pack_of(finding.rule), Counter())[finding.severity] += 1
         if result.findings:
             self.sections += 1
             anchor = f"page-{self.sections}"
@@ -218,7 +220,7 @@ class HtmlReporter(Reporter):
                              f'<span class="label">{label}</span></li>' for kind, value, label in cards)
         return ('<section aria-labelledby="overview-heading"><h2 id="overview-heading">Overview</h2>'
                 f'<p class="headline">{sentence}</p><ul class="cards">{cards_html}</ul>'
-                f'{self._by_pack(summary)}</section>')
+                f'{self._by_pack()}</section>')
 
     def _pack_of(self, rule_id: str) -> str:
         rule = self.rules.get(rule_id)
@@ -228,17 +230,14 @@ class HtmlReporter(Reporter):
         rule = self.rules.get(rule_id)
         return rule.level if rule is not None else Severity.WARNING  # unused suppressions are warnings
 
-    def _by_pack(self, summary: Summary) -> str:
-        packs: dict[str, Counter[str]] = {}
-        for rule_id, n in summary.by_rule.items():
-            packs.setdefault(self._pack_of(rule_id), Counter())[self._level_of(rule_id).label] += n
-        if not packs:
+    def _by_pack(self) -> str:
+        if not self.by_pack:
             return ""
         head = "".join(f'<th scope="col" class="num">{s.label.capitalize()}s</th>' for s in _SEVERITIES)
         rows = "".join(f'<tr><th scope="row">{esc(pack)}</th>'
-                       + "".join(f'<td class="num">{counts[s.label]:,}</td>' for s in _SEVERITIES)
+                       + "".join(f'<td class="num">{counts[s]:,}</td>' for s in _SEVERITIES)
                        + f'<td class="num">{sum(counts.values()):,}</td></tr>'
-                       for pack, counts in sorted(packs.items()))
+                       for pack, counts in sorted(self.by_pack.items()))
         return (f'<table><caption>Findings by severity and pack</caption><thead><tr><th scope="col">Pack</th>'
                 f'{head}<th scope="col" class="num">All</th></tr></thead><tbody>{rows}</tbody></table>')
 
