@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Callable, ClassVar, Iterator
+from typing import Any, Callable, ClassVar, Iterable, Iterator
 
 from ..document import Block, Document
 from ..timelimit import TimeLimitExceeded, time_limit
@@ -137,6 +137,12 @@ _PROBES = ("a" * 28 + "!", "aA1 " * 9 + "!", " " * 28 + "x", "1" * 28 + "x", "-"
 PROBE_SECONDS = 0.5
 
 
+def has_capitals(source: str) -> bool:
+    """Whether a regex has capital letters outside escapes (\\S and \\W do not count):
+    without any, ignoring case changes nothing for text already in lower case."""
+    return re.search("[A-Z]", re.sub(r"\\.", "", source)) is not None
+
+
 def regex(key: str, value: Any) -> str:
     if not isinstance(value, str) or not value:
         raise OptionError(key, f"'{key}' must be a regular expression")
@@ -144,7 +150,7 @@ def regex(key: str, value: Any) -> str:
     # nothing later), and with IGNORECASE too when that can change what it matches.
     try:
         compiled = [re.compile(value)]
-        if re.search("[A-Z]", re.sub(r"\\.", "", value)):
+        if has_capitals(value):
             compiled.append(re.compile(value, re.IGNORECASE))
     except re.error as exc:
         raise OptionError(key, f"'{key}' is not a valid regular expression: {exc}") from None
@@ -183,6 +189,18 @@ def _atoms(phrase: str, case_sensitive: bool) -> list[str]:
     if not case_sensitive:
         text = text.lower()
     return [r"\s+" if ch == " " else "['’]" if ch in "'’" else re.escape(ch) for ch in text]
+
+
+def trie_regex(sequences: Iterable[Iterable[str]]) -> str:
+    """A regex for any of ``sequences`` of regex pieces, merged into a trie: where
+    several start alike the longest is found, in time that does not grow with the list."""
+    trie: dict = {}
+    for pieces in sequences:
+        node = trie
+        for piece in pieces:
+            node = node.setdefault(piece, {})
+        node[""] = {}
+    return _trie_regex(trie)
 
 
 def _trie_regex(node: dict) -> str:
@@ -266,14 +284,9 @@ def phrase_matcher(phrases: tuple[str, ...] | list[str], case_sensitive: bool = 
     The phrases are merged into a trie, so a list of thousands of words becomes one
     regex whose matching time does not grow with the length of the list.
     """
-    trie: dict = {}
-    for phrase in phrases:
-        node = trie
-        for atom in _atoms(phrase, case_sensitive):
-            node = node.setdefault(atom, {})
-        node[""] = {}
+    body = trie_regex(_atoms(phrase, case_sensitive) for phrase in phrases)
     starts_with_word = all(p.strip()[:1].isalnum() for p in phrases)
-    return PhraseMatcher(_trie_regex(trie), case_sensitive, starts_with_word)
+    return PhraseMatcher(body, case_sensitive, starts_with_word)
 
 
 def phrase_key(found: str) -> str:

@@ -14,6 +14,7 @@ from .base import (
     block_hit,
     boolean,
     exceptions_matcher,
+    has_capitals,
     matches_outside,
     regex,
     text,
@@ -37,7 +38,7 @@ class Pattern(Kind):
         source = values["pattern"]
         # An all-lower-case pattern can search a lower-cased copy of the text without
         # IGNORECASE, which is several times faster (escapes such as \S do not count).
-        if values["ignore_case"] and not re.search("[A-Z]", re.sub(r"\\.", "", source)):
+        if values["ignore_case"] and not has_capitals(source):
             self.pattern = LowerCasePattern(source)
         else:
             self.pattern = re.compile(source, re.IGNORECASE if values["ignore_case"] else 0)

@@ -17,12 +17,7 @@ from functools import lru_cache
 from re import _casefix, _constants as sre, _parser  # type: ignore[attr-defined]
 from typing import Callable, Iterable
 
-from .base import _trie_regex
-
-Prefilter = Callable[[str], bool]
-
-# The caches below need to hold one page's blocks while each rule passes over them;
-# a few thousand entries do that without holding many pages in memory.
+from .base import trie_regex
 
 # -- case folding as the regex engine sees it --------------------------------------------
 
@@ -33,6 +28,9 @@ _FOLD = str.maketrans(_CLASSES)
 _DOTTED_I = str.maketrans({"\u0130": "i"})  # 'İ'.lower() is two characters; the engine's is 'i'
 # A combining mark that folds to a letter would join two words: leave such text unfiltered.
 _UNSAFE = "\u0345"
+
+# The caches below need to hold one page's blocks while each rule passes over them;
+# a few thousand entries do that without holding many pages in memory.
 
 
 @lru_cache(maxsize=2048)
@@ -225,15 +223,8 @@ class Literals:
 
 
 def _alternatives(strings: Iterable[str]) -> str:
-    """A regex for any of ``strings``, as a trie: where several start at one place it
-    finds the longest, and it tries each place in time that does not grow with the list."""
-    trie: dict = {}
-    for string in strings:
-        node = trie
-        for char in string:
-            node = node.setdefault(re.escape(char), {})
-        node[""] = {}
-    return _trie_regex(trie)
+    """A regex for any of ``strings`` (the longest, where several start at one place)."""
+    return trie_regex(map(re.escape, string) for string in strings)
 
 
 def literal_filter(source: str, ignore_case: bool) -> Literals | None:
