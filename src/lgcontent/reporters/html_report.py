@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import html
 import shutil
-import statistics
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -75,6 +74,7 @@ class HtmlReporter(Reporter):
         self.rules = {rule.id: rule for rule in context.rules}
         self.records: dict[str, _PageRecord] = {}
         self.by_pack: dict[str, Counter[Severity]] = {}  # findings by pack and severity
+        self.target = self._reading_age_target()
         self.details = tempfile.TemporaryFile("w+", encoding="utf-8")
         self.sections = 0
 
@@ -178,7 +178,7 @@ class HtmlReporter(Reporter):
                 '<li><a href="#findings-heading">Findings</a></li><li><a href="#rules-heading">Rules</a></li>'
                 '</ul></nav><main id="main">')
 
-    def _target(self) -> float:
+    def _reading_age_target(self) -> float:
         """The reading age the page-level readability rule asks for (9 unless changed)."""
         for rule in self.context.rules:
             values = rule.checker.values
@@ -195,11 +195,10 @@ class HtmlReporter(Reporter):
     def _overview(self, summary: Summary) -> str:
         pages = len(self.records)
         passing = sum(1 for r in self.records.values() if not (r.failing if self.context.fail_on else r.counts))
-        ages = [r.reading_age for r in self.records.values() if r.reading_age is not None]
-        median = statistics.median(ages) if ages else None
-        worst = max((r for r in self.records.values() if r.reading_age is not None),
-                    key=lambda r: (r.reading_age, r.path), default=None)
-        target = self._target()
+        median = summary.median_reading_age
+        worst_pages = summary.worst_by_reading_age(1)
+        worst = self.records.get(worst_pages[0].path) if worst_pages else None
+        target = self.target
         sentence = (f"{passing:,} of {_plural(pages, 'page')} pass (no {self._failing_kinds()}). "
                     f"There are {_plural(summary.findings, 'finding')}: "
                     + ", ".join(_plural(summary.counts[s], s.label) for s in _SEVERITIES) + ".")
@@ -251,7 +250,7 @@ class HtmlReporter(Reporter):
             f" common: {top[0][0]}, {top[0][1]:,} findings." if top else "No findings.",
             ("Rule", "Findings"), rule_bars, legend="Bar colour shows the rule's severity:" + "".join(
                 f'<span class="swatch" style="background:{_COLOURS[s]}"></span>{s.label}' for s in _SEVERITIES))
-        target = self._target()
+        target = self.target
         ages = [r.reading_age for r in self.records.values() if r.reading_age is not None]
         low, high = int(target), int(target) + 8
         bins = Counter(min(max(round(a), low), high) for a in ages)
