@@ -106,7 +106,7 @@ class SourceText:
     one run, so building and copying text costs little whatever its length.
     """
 
-    __slots__ = ("_parts", "_text", "_length", "_at", "_src", "_end")
+    __slots__ = ("_parts", "_text", "_length", "_at", "_src", "_end", "_unworked")
 
     def __init__(self, text: str = "", start: int = 0) -> None:
         self._parts: list[str] = []
@@ -115,6 +115,9 @@ class SourceText:
         self._at: list[int] = []  # where each run begins in the text
         self._src: list[int] = []  # the source offset of the run's first character
         self._end: list[int | None] = []  # None: one to one; else every character's source end
+        # Normalised text whose runs are not worked out yet: the raw text, keep_newlines,
+        # and where the raw text's first and just past its last non-space character are.
+        self._unworked: tuple[SourceText, bool, int, int] | None = None
         self.append(text, start)
 
     @property
@@ -148,6 +151,8 @@ class SourceText:
         """
         if not chars:
             return
+        if self._unworked is not None:
+            self._work_out_runs()
         at = self._length
         self._parts.append(chars)
         self._text = None
@@ -163,15 +168,23 @@ class SourceText:
         self._end.append(end)
 
     def _run(self, index: int) -> int:
+        if self._unworked is not None:
+            self._work_out_runs()
         return bisect.bisect_right(self._at, index) - 1
 
     def start_of(self, index: int) -> int:
         """Source offset of the first source character behind ``text[index]``."""
+        if self._unworked is not None and index == 0:  # the ends need no runs
+            raw, _, first, _ = self._unworked
+            return raw.start_of(first)
         run = self._run(index)
         return self._src[run] + (index - self._at[run] if self._end[run] is None else 0)
 
     def end_of(self, index: int) -> int:
         """Source offset just past the source characters behind ``text[index]``."""
+        if self._unworked is not None and index == self._length - 1:
+            raw, _, _, last = self._unworked
+            return raw.end_of(last - 1)
         run = self._run(index)
         end = self._end[run]
         return self._src[run] + (index - self._at[run]) + 1 if end is None else end
@@ -191,8 +204,8 @@ class SourceText:
         """Append ``text[low:high]`` to ``into``, each character with its offsets."""
         if low >= high:
             return
-        text, at = self.text, self._at
         run = self._run(low)
+        text, at = self.text, self._at
         while low < high:
             stop = at[run + 1] if run + 1 < len(at) else self._length
             piece_end = min(stop, high)
@@ -208,6 +221,9 @@ class SourceText:
         A forced line break (:data:`HARD_BREAK`, from ``<br>`` or a Markdown hard
         break) survives as a newline when ``keep_newlines`` is set, because it
         ends a line the way a full stop does. Newlines in the source are spaces.
+
+        The text is made at once (one regex substitution, in C); the offsets of its
+        characters only when first asked for, as most blocks never need them.
         """
         text = self.text
         stripped = text.strip()
@@ -215,18 +231,37 @@ class SourceText:
         if not stripped:
             return result
         first = len(text) - len(text.lstrip())
-        last = first + len(stripped)
+        if keep_newlines and HARD_BREAK in stripped:
+            tidy = _MESSY_SPACE.sub(_space_or_newline, stripped)
+        else:
+            tidy = _MESSY_SPACE.sub(" ", stripped)
+        result._parts, result._text, result._length = [tidy], tidy, len(tidy)
+        result._unworked = (self, keep_newlines, first, first + len(stripped))
+        return result
+
+    def _work_out_runs(self) -> None:
+        """The runs of normalised text: each character's offsets, from the raw text's."""
+        assert self._unworked is not None
+        raw, keep_newlines, first, last = self._unworked
+        self._unworked = None
+        built = SourceText()
+        text = raw.text
         position = first
         # Only runs that are not already one plain space need rewriting; the text
         # between them is copied in bulk.
         for run in _MESSY_SPACE.finditer(text, first, last):
             begin = run.start()
-            self._copy(result, position, begin)
+            raw._copy(built, position, begin)
             space = "\n" if keep_newlines and HARD_BREAK in run.group() else " "
-            result.append(space, self.start_of(begin), self.end_of(begin))
+            built.append(space, raw.start_of(begin), raw.end_of(begin))
             position = run.end()
-        self._copy(result, position, last)
-        return result
+        raw._copy(built, position, last)
+        assert built.text == self.text, "normalised text and its offsets disagree"
+        self._at, self._src, self._end = built._at, built._src, built._end
+
+
+def _space_or_newline(run: re.Match[str]) -> str:
+    return "\n" if HARD_BREAK in run.group() else " "
 
 
 @dataclass(slots=True)

@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import Iterable
 
 from .document import Block
-from .text import WORD_RE, sentences, syllables, words
+from .text import sentences, syllables, words
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +46,7 @@ def count(text: str) -> TextCounts:
     found = words(text)
     if not found:
         return EMPTY
-    n_sentences = sum(1 for s in sentences(text) if WORD_RE.search(s.text))
+    n_sentences = sum(1 for s in sentences(text) if s.words)
     return TextCounts(max(1, n_sentences), len(found), sum(map(syllables, found)))
 
 

@@ -29,6 +29,7 @@ class Sentence(NamedTuple):
     start: int  # index into the block text
     end: int
     text: str
+    words: int  # how many words it has (several rules ask, so it is counted once)
 
 
 @lru_cache(maxsize=8192)
@@ -82,7 +83,8 @@ def _append(result: list[Sentence], text: str, begin: int, end: int) -> None:
         return
     lead = len(chunk) - len(chunk.lstrip())
     start = begin + lead
-    result.append(Sentence(start, start + len(stripped), stripped))
+    end = start + len(stripped)
+    result.append(Sentence(start, end, stripped, len(WORD_RE.findall(text, start, end))))
 
 
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+")

@@ -12,7 +12,7 @@ import re
 from typing import Iterator
 
 from ..document import Block, Document
-from ..text import sentences, words
+from ..text import sentences
 from .base import Hit, Kind, Option, OptionError, block_hit, boolean, one_of, positive_int, regex
 
 CHECKS = ("lead-in", "single-item", "too-many-items", "item-pattern", "item-require", "one-sentence")
@@ -75,7 +75,7 @@ class ListStructure(Kind):
                 continue
             text = block.text
             if check == "one-sentence":
-                found = [s for s in sentences(text) if words(s.text)]
+                found = [s for s in sentences(text) if s.words]
                 if len(found) > 1:
                     yield block_hit(block, found[1].start, found[1].end, sentences=len(found))
                 continue

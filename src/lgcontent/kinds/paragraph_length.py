@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..document import Block
-from ..text import sentences, words
+from ..text import sentences
 from .base import Hit, Kind, Option, block_hit, positive_int
 
 
@@ -18,7 +18,7 @@ class ParagraphLength(Kind):
 
     def check_block(self, block: Block) -> Iterator[Hit]:
         limit = self.values["max_sentences"]
-        found = [s for s in sentences(block.text) if words(s.text)]
+        found = [s for s in sentences(block.text) if s.words]
         if len(found) > limit:
             first = found[0]  # the finding points at the paragraph's first sentence
             yield block_hit(block, first.start, first.end, sentences=len(found), max_sentences=limit)
