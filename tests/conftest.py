@@ -94,3 +94,13 @@ def run_in_terminal(*args: str, env: dict[str, str] | None = None, timeout: int 
     proc.wait(timeout=timeout)
     os.close(master)
     return b"".join(chunks).decode(errors="replace")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cache_folder_of_our_own(tmp_path_factory):
+    """Compiled pattern databases (kinds/multiscan.py) go to a folder of the test run's,
+    not the user's cache."""
+    os.environ["LGCONTENT_CACHE_DIR"] = str(tmp_path_factory.mktemp("lgcontent-cache"))
+    yield
+    os.environ.pop("LGCONTENT_CACHE_DIR", None)
+

@@ -12,6 +12,7 @@ from typing import Iterable
 from .document import Block, Document
 from .findings import Finding, Severity
 from .kinds import Hit
+from .kinds.multiscan import MultiScan
 from .kinds.prefilter import Screen
 from .packs import Rule
 from .suppressions import SuppressionMap
@@ -57,27 +58,82 @@ def _hits(doc: Document, rule: Rule, blocks: list[Block]) -> Iterable[Hit]:
             yield from checker.check_block(block)
 
 
-_SCREENS: dict[tuple[tuple[int, int], ...], tuple[list[Rule], Screen]] = {}
+_SCANS: list[MultiScan] = []
+#: Whether a Hyperscan database may be compiled when none is cached (see :func:`prepare`).
+_may_compile = True
+#: Compiling costs about as much as Hyperscan saves on this many pages: fewer pages are
+#: checked with the quick tests alone unless a compiled database is in the cache.
+PAGES_WORTH_COMPILING = 100
 
 
-def _screen(rules: list[Rule]) -> Screen:
-    """The combined quick tests of a rule list, made once for each distinct list."""
-    key = tuple((id(rule), id(rule.checker.prefilter)) for rule in rules)
+def _scan_for(patterns: set[tuple[str, bool]]) -> MultiScan:
+    """A Hyperscan pass that covers ``patterns``: one made for a larger rule list (see
+    :func:`prepare`) serves each page format's part of it."""
+    for scan in _SCANS:
+        if patterns <= scan.patterns:
+            return scan
+    if len(_SCANS) > 8:
+        _SCANS.clear()
+    _SCANS.append(MultiScan(sorted(patterns), compile=_may_compile))
+    return _SCANS[-1]
+
+
+class _Screens:
+    """The combined quick tests of a rule list: one Hyperscan pass for the rules whose
+    patterns it can run (by pattern number, the rules of each), the quick tests for the rest."""
+
+    def __init__(self, rules: list[Rule]) -> None:
+        self.rules = rules  # kept so that the ids in the cache key stay theirs
+        scanned = {n: r.checker.hit_pattern for n, r in enumerate(rules)
+                   if r.checker.text_based and r.checker.hit_pattern is not None}
+        self.scan = _scan_for(set(scanned.values())) if scanned else None
+        self.rules_of: dict[int, list[int]] = {}
+        for n, pattern in scanned.items():
+            if self.scan is not None and pattern in self.scan.numbers:
+                self.rules_of.setdefault(self.scan.numbers[pattern], []).append(n)
+        in_scan = {n for ns in self.rules_of.values() for n in ns}
+        self.screen = Screen([(n, r.checker.prefilter) for n, r in enumerate(rules)
+                              if r.checker.text_based and r.checker.prefilter is not None and n not in in_scan])
+        self.keys = self.screen.keys | in_scan  # the rules that get only the blocks passed
+
+    def keys_for(self, text: str) -> set[int]:
+        keys = self.screen.keys_for(text) if self.screen.keys else set()
+        if self.rules_of:
+            for number in self.scan.numbers_for(text):
+                keys.update(self.rules_of.get(number, ()))
+        return keys
+
+
+_SCREENS: dict[tuple[tuple[int, int, int], ...], _Screens] = {}
+
+
+def _screens(rules: list[Rule]) -> _Screens:
+    """The quick tests of a rule list, made once for each distinct list."""
+    key = tuple((id(r), id(r.checker.prefilter), id(r.checker.hit_pattern)) for r in rules)
     if key not in _SCREENS:
         if len(_SCREENS) > 64:
             _SCREENS.clear()
-        filters = [(n, r.checker.prefilter) for n, r in enumerate(rules)
-                   if r.checker.text_based and r.checker.prefilter is not None]
-        _SCREENS[key] = (rules, Screen(filters))  # the rules are kept so their ids stay theirs
-    return _SCREENS[key][1]
+        _SCREENS[key] = _Screens(rules)
+    return _SCREENS[key]
+
+
+def prepare(rules: list[Rule], pages: int) -> None:
+    """Make the quick tests for a run of ``pages`` pages now: one Hyperscan database for
+    all ``rules`` (before worker processes fork, so that they share it), then each page
+    format's share of it. A database is compiled only for enough pages to repay it."""
+    global _may_compile
+    _may_compile = pages >= PAGES_WORTH_COMPILING
+    _scan_for({r.checker.hit_pattern for r in rules if r.checker.text_based and r.checker.hit_pattern is not None})
+    for page_format in ("html", "markdown"):
+        _screens([rule for rule in rules if page_format in rule.formats])
 
 
 def _blocks_by_rule(doc: Document, rules: list[Rule]) -> list[list[Block]]:
     """For each rule, the blocks it may match: all of them unless it has a quick test."""
-    screen = _screen(rules)
-    result = [[] if n in screen.keys else doc.blocks for n in range(len(rules))]
+    screens = _screens(rules)
+    result = [[] if n in screens.keys else doc.blocks for n in range(len(rules))]
     for block in doc.blocks:
-        for n in screen.keys_for(block.text):
+        for n in screens.keys_for(block.text):
             result[n].append(block)
     return result
 

@@ -12,7 +12,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 import os
 
-from .engine import check_document, site_findings
+from .engine import check_document, prepare, site_findings
 from .errors import InputError
 from .findings import Finding, PageResult
 from .fingerprints import fingerprints
@@ -116,6 +116,9 @@ def check_sources(sources: Iterable[PageSource | InputError | Fetched],
                   rules: list[Rule] | Callable[[str], list[Rule]], options: CheckOptions) -> Iterator[PageResult]:
     """Check pages from files, standard input, web addresses or a crawl, then the site."""
     rules_for = rules if callable(rules) else (lambda _path: rules)
+    if isinstance(sources, list) and sources:
+        first = sources[0]
+        prepare(rules_for(first.url if isinstance(first, Fetched) else first.path), len(sources))
     if options.jobs > 1 and isinstance(sources, list) and _all_files(sources) and len(sources) >= MIN_FOR_POOL:
         yield from _check_in_processes(sources, rules_for, options)
     else:

@@ -106,6 +106,14 @@ _SYLLABLE_EXCEPTIONS = {
 }
 
 
+_NOT_LETTERS = re.compile(r"[^a-z]+")
+_NUMBERS = re.compile(r"\d+")
+_SOUNDED_LE = re.compile(r"[^aeiouy]le$")
+_SOUNDED_ES = re.compile(r"(?:[sxz]|[cs]h|[cgs]|[^aeiouy]l)es$")
+_SOUNDED_ED = re.compile(r"[td]ed$")
+_SILENT_INNER_E = re.compile(r"[^aeiouy]e(?:ly|ment|ments|ful|ness|less)$")
+
+
 @lru_cache(maxsize=65536)
 def syllables(word: str) -> int:
     """Estimate the syllables in one English word, offline and quickly.
@@ -120,8 +128,8 @@ def syllables(word: str) -> int:
     if w in _SYLLABLE_EXCEPTIONS:
         return _SYLLABLE_EXCEPTIONS[w]
     if not w.isalpha():
-        parts = [p for p in re.split(r"[^a-z]+", w) if p]
-        digits = len(re.findall(r"\d+", w))
+        parts = [p for p in _NOT_LETTERS.split(w) if p]
+        digits = len(_NUMBERS.findall(w))
         return max(1, sum(syllables(p) for p in parts) + digits)
     if w.endswith("s") and w[:-1] in _SYLLABLE_EXCEPTIONS:
         return _SYLLABLE_EXCEPTIONS[w[:-1]]
@@ -129,13 +137,16 @@ def syllables(word: str) -> int:
         return 1
     core = w[1:] if w[0] == "y" else w  # a leading y is a consonant ("yes")
     count = len(_VOWEL_GROUPS.findall(core))
-    if w.endswith("e") and not w.endswith(("ee", "ye")) and not re.search(r"[^aeiouy]le$", w):
-        count -= 1
-    elif w.endswith("es") and not re.search(r"(?:[sxz]|[cs]h|[cgs]|[^aeiouy]l)es$", w):
-        count -= 1
-    elif w.endswith("ed") and not re.search(r"[td]ed$", w):
-        count -= 1
-    if re.search(r"[^aeiouy]e(?:ly|ment|ments|ful|ness|less)$", w):
+    if w.endswith("e"):
+        if not w.endswith(("ee", "ye")) and not _SOUNDED_LE.search(w):
+            count -= 1
+    elif w.endswith("es"):
+        if not _SOUNDED_ES.search(w):
+            count -= 1
+    elif w.endswith("ed"):
+        if not _SOUNDED_ED.search(w):
+            count -= 1
+    if w.endswith(("ly", "ment", "ments", "ful", "ness", "less")) and _SILENT_INNER_E.search(w):
         count -= 1  # "lately", "statement": the inner e is silent
     if not _NOT_SPLIT.search(w):
         count += len(_SPLIT_PAIRS.findall(w))

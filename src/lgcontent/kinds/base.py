@@ -59,6 +59,10 @@ class Kind:
     #: For text kinds: a quick test of a block's text that is False only when
     #: ``check_block`` would certainly find nothing (see kinds/prefilter.py).
     prefilter: Callable[[str], bool] | None = None
+    #: For text kinds: a regex (source, and whether it ignores case) that every hit of
+    #: ``check_block`` is a match of, so that one pass of all rules' patterns over a
+    #: block can rule it out (see kinds/multiscan.py).
+    hit_pattern: tuple[str, bool] | None = None
 
     def __init__(self, values: dict[str, Any]) -> None:
         self.values = values
@@ -272,6 +276,7 @@ class PhraseMatcher:
     def __init__(self, body: str, case_sensitive: bool, starts_with_word: bool) -> None:
         left = r"\b(?<![\-’'])" if starts_with_word else r"(?<![\w\-’'])"
         source = rf"{left}(?:{body})(?![\w’]|-\w|'\w)"
+        self.source, self.case_sensitive = source, case_sensitive
         self._search = re.compile(source) if case_sensitive else LowerCasePattern(source)
 
     def finditer(self, text_: str) -> Iterator[re.Match[str] | TextMatch]:

@@ -44,6 +44,7 @@ class Pattern(Kind):
             self.pattern = re.compile(source, re.IGNORECASE if values["ignore_case"] else 0)
         self.exceptions = exceptions_matcher(values)
         self.prefilter = literal_filter(source, values["ignore_case"])
+        self.hit_pattern = (source, values["ignore_case"])
 
     def check_block(self, block: Block) -> Iterator[Hit]:
         for found in matches_outside(self.pattern, self.exceptions, block.text):

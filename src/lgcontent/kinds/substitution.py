@@ -35,6 +35,7 @@ class Substitution(Kind):
         self.pattern = phrase_matcher(list(values["swap"]))
         self.exceptions = exceptions_matcher(values)
         self.prefilter = first_word_filter(values["swap"], case_sensitive=False)
+        self.hit_pattern = (self.pattern.source, True)
 
     def check_block(self, block: Block) -> Iterator[Hit]:
         for found in matches_outside(self.pattern, self.exceptions, block.text):

@@ -23,6 +23,7 @@ class WordList(Kind):
         self.pattern = phrase_matcher(values["words"], values["case_sensitive"])
         self.exceptions = exceptions_matcher(values)
         self.prefilter = first_word_filter(values["words"], values["case_sensitive"])
+        self.hit_pattern = (self.pattern.source, not values["case_sensitive"])
 
     def check_block(self, block: Block) -> Iterator[Hit]:
         for found in matches_outside(self.pattern, self.exceptions, block.text):

@@ -1,0 +1,143 @@
+"""One Hyperscan pass over a block tells which pattern rules may match it.
+
+Python's regex engine scans text slowly, and some 45 rules each scan every block
+that passes their quick test (kinds/prefilter.py). Hyperscan runs all the rules'
+patterns together over a block in one pass, in compiled code. It cannot run
+Python's patterns exactly (lookbehinds, back-references), so it runs loosened
+ones (kinds/relaxed.py) that match wherever the originals can: a block it passes
+over cannot match, and only the blocks it names are searched with Python's engine.
+Findings are exactly those of the full search.
+
+Compiling the patterns costs a few tenths of a second, so the compiled database is
+kept in the user's cache folder, keyed by the patterns themselves. When Hyperscan
+is not installed, or a pattern cannot be loosened, the quick tests do the job alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Iterable
+
+from .relaxed import relaxed
+
+try:  # a compiled library with wheels for the usual platforms; optional all the same
+    import hyperscan
+except ImportError:  # pragma: no cover - depends on the platform
+    hyperscan = None
+
+_FORMAT = "1"  # bump when relaxed() or the flags change, so old cached databases are not used
+
+
+def cache_folder() -> Path:
+    """Where compiled databases are kept: $LGCONTENT_CACHE_DIR, else the user's cache."""
+    chosen = os.environ.get("LGCONTENT_CACHE_DIR")
+    if chosen:
+        return Path(chosen)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "lgcontent"
+
+
+class MultiScan:
+    """The loosened forms of many patterns, scanned in one pass over each block.
+
+    Each pattern, a (regex, ignore case) pair, gets a number: ``numbers`` maps those
+    it answers for to theirs (those it was given, less any it cannot run), and
+    ``numbers_for`` says which of them may match a text.
+    """
+
+    def __init__(self, patterns: Iterable[tuple[str, bool]], compile: bool = True) -> None:
+        patterns = list(patterns)
+        self.patterns = frozenset(patterns)
+        self.numbers: dict[tuple[str, bool], int] = {}
+        if hyperscan is None:
+            return
+        loose = {}
+        for number, (source, ignore_case) in enumerate(patterns):
+            pattern = relaxed(source, ignore_case)
+            if pattern is not None:
+                loose[number] = pattern.encode()
+                self.numbers[(source, ignore_case)] = number
+        self._database = _database(loose, compile)  # takes out of ``loose`` what it refuses
+        self.numbers = {p: n for p, n in self.numbers.items() if n in loose and self._database is not None}
+        if self.numbers:
+            self._scratch = hyperscan.Scratch(self._database)
+
+    def numbers_for(self, text: str) -> set[int]:
+        """The numbers of the patterns that may match ``text``."""
+        found: set[int] = set()
+        self._database.scan(text.encode("utf-8", "surrogatepass"), match_event_handler=_collect,
+                            context=found, scratch=self._scratch)
+        return found
+
+
+def _collect(key: int, _start: int, _end: int, _flags: int, found: set[int]) -> None:
+    found.add(key)
+
+
+def _flags() -> int:
+    return hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SINGLEMATCH
+
+
+def _database(loose: dict[int, bytes], compile: bool):
+    """The compiled database for ``loose`` patterns: from the cache, or (if ``compile``)
+    compiled and cached. Patterns Hyperscan refuses (one matching empty text) are taken
+    out of ``loose``, and the cache file records which ones it answers for."""
+    if not loose:
+        return None
+    key = hashlib.sha256(repr((_FORMAT, hyperscan.__version__, sorted(loose.items()))).encode()).hexdigest()
+    path = cache_folder() / f"multiscan-{key[:32]}.db"
+    try:
+        header, _, data = path.read_bytes().partition(b"\n")
+        kept = {int(k) for k in header.split()}
+        database = hyperscan.loadb(data, hyperscan.HS_MODE_BLOCK)
+        for refused in set(loose) - kept:
+            del loose[refused]
+        return database
+    except (OSError, ValueError, hyperscan.error):
+        pass
+    if not compile:
+        return None
+    database = _compile(loose)
+    if database is not None:
+        _store(path, " ".join(map(str, sorted(loose))).encode() + b"\n" + hyperscan.dumpb(database))
+    return database
+
+
+def _compile(loose: dict[int, bytes]):
+    """Compile all the patterns; if Hyperscan refuses some, compile without them."""
+    while loose:
+        keys = sorted(loose)
+        database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+        try:
+            database.compile(expressions=[loose[k] for k in keys], ids=keys, flags=[_flags()] * len(keys))
+            return database
+        except hyperscan.error:
+            refused = [k for k in keys if not _compiles(loose[k])]
+            if not refused:
+                return None
+            for k in refused:
+                del loose[k]
+    return None
+
+
+def _compiles(pattern: bytes) -> bool:
+    try:
+        hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK).compile(expressions=[pattern], ids=[0], flags=[_flags()])
+        return True
+    except hyperscan.error:
+        return False
+
+
+def _store(path: Path, data: bytes) -> None:
+    """Write the cache file atomically; a cache that cannot be written is no loss."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".multiscan-")
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    except OSError:
+        pass
