@@ -21,14 +21,13 @@ import tempfile
 from pathlib import Path
 from typing import Iterable
 
+from . import relaxed as relaxed_module
 from .relaxed import relaxed
 
 try:  # a compiled library with wheels for the usual platforms; optional all the same
     import hyperscan
 except ImportError:  # pragma: no cover - depends on the platform
     hyperscan = None
-
-_FORMAT = "1"  # bump when relaxed() or the flags change, so old cached databases are not used
 
 
 def cache_folder() -> Path:
@@ -52,17 +51,12 @@ class MultiScan:
         patterns = list(patterns)
         self.patterns = frozenset(patterns)
         self.numbers: dict[tuple[str, bool], int] = {}
-        if hyperscan is None:
+        if hyperscan is None or not patterns:
             return
-        loose = {}
-        for number, (source, ignore_case) in enumerate(patterns):
-            pattern = relaxed(source, ignore_case)
-            if pattern is not None:
-                loose[number] = pattern.encode()
-                self.numbers[(source, ignore_case)] = number
-        self._database = _database(loose, compile)  # takes out of ``loose`` what it refuses
-        self.numbers = {p: n for p, n in self.numbers.items() if n in loose and self._database is not None}
-        if self.numbers:
+        found = _database(patterns, compile)
+        if found is not None:
+            self._database, kept = found
+            self.numbers = {pattern: n for n, pattern in enumerate(patterns) if n in kept}
             self._scratch = hyperscan.Scratch(self._database)
 
     def numbers_for(self, text: str) -> set[int]:
@@ -81,29 +75,35 @@ def _flags() -> int:
     return hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SINGLEMATCH
 
 
-def _database(loose: dict[int, bytes], compile: bool):
-    """The compiled database for ``loose`` patterns: from the cache, or (if ``compile``)
-    compiled and cached. Patterns Hyperscan refuses (one matching empty text) are taken
-    out of ``loose``, and the cache file records which ones it answers for."""
-    if not loose:
-        return None
-    key = hashlib.sha256(repr((_FORMAT, hyperscan.__version__, sorted(loose.items()))).encode()).hexdigest()
-    path = cache_folder() / f"multiscan-{key[:32]}.db"
+def _cache_key(patterns: list[tuple[str, bool]]) -> str:
+    """Names the database for these patterns, as loosened and compiled by this code
+    (relaxed.py and this file), for this Hyperscan: a change to any makes a new file."""
+    recipe = Path(relaxed_module.__file__).read_bytes() + Path(__file__).read_bytes()
+    return hashlib.sha256(repr((hyperscan.__version__, patterns)).encode() + recipe).hexdigest()[:32]
+
+
+def _database(patterns: list[tuple[str, bool]], compile: bool):
+    """The compiled database for ``patterns`` and the numbers of those it answers for
+    (the others cannot be loosened, or Hyperscan refuses them): from the cache, or
+    (if ``compile``) compiled and cached. None when there is neither."""
+    path = cache_folder() / f"multiscan-{_cache_key(patterns)}.db"
     try:
         header, _, data = path.read_bytes().partition(b"\n")
-        kept = {int(k) for k in header.split()}
-        database = hyperscan.loadb(data, hyperscan.HS_MODE_BLOCK)
-        for refused in set(loose) - kept:
-            del loose[refused]
-        return database
+        return hyperscan.loadb(data, hyperscan.HS_MODE_BLOCK), {int(n) for n in header.split()}
     except (OSError, ValueError, hyperscan.error):
         pass
     if not compile:
         return None
-    database = _compile(loose)
-    if database is not None:
-        _store(path, " ".join(map(str, sorted(loose))).encode() + b"\n" + hyperscan.dumpb(database))
-    return database
+    loose = {}
+    for number, (source, ignore_case) in enumerate(patterns):
+        pattern = relaxed(source, ignore_case)
+        if pattern is not None:
+            loose[number] = pattern.encode()
+    database = _compile(loose)  # takes out of ``loose`` what Hyperscan refuses
+    if database is None:
+        return None
+    _store(path, " ".join(map(str, sorted(loose))).encode() + b"\n" + hyperscan.dumpb(database))
+    return database, set(loose)
 
 
 def _compile(loose: dict[int, bytes]):
