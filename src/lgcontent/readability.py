@@ -46,7 +46,7 @@ def count(text: str) -> TextCounts:
     found = words(text)
     if not found:
         return EMPTY
-    n_sentences = sum(1 for s in sentences(text) if s.words)
+    n_sentences = sum(1 for s in sentences(text) if s.has_words)
     return TextCounts(max(1, n_sentences), len(found), sum(map(syllables, found)))
 
 

@@ -21,6 +21,7 @@ _ABBREVIATIONS = frozenset(
     """.split()
 )
 
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")  # a word has one, and a word starts with one
 _DOTTED = re.compile(r"(?:[a-z]\.)+[a-z]")
 _SENTENCE_END_RE = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s|$)|\n")
 
@@ -29,7 +30,7 @@ class Sentence(NamedTuple):
     start: int  # index into the block text
     end: int
     text: str
-    words: int  # how many words it has (several rules ask, so it is counted once)
+    has_words: bool  # False for a "sentence" of signs only, such as "..." or "-"
 
 
 @lru_cache(maxsize=8192)
@@ -84,7 +85,7 @@ def _append(result: list[Sentence], text: str, begin: int, end: int) -> None:
     lead = len(chunk) - len(chunk.lstrip())
     start = begin + lead
     end = start + len(stripped)
-    result.append(Sentence(start, end, stripped, len(WORD_RE.findall(text, start, end))))
+    result.append(Sentence(start, end, stripped, _LETTER_OR_DIGIT.search(text, start, end) is not None))
 
 
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+")

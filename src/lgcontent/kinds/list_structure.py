@@ -75,7 +75,7 @@ class ListStructure(Kind):
                 continue
             text = block.text
             if check == "one-sentence":
-                found = [s for s in sentences(text) if s.words]
+                found = [s for s in sentences(text) if s.has_words]
                 if len(found) > 1:
                     yield block_hit(block, found[1].start, found[1].end, sentences=len(found))
                 continue

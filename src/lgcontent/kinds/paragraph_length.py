@@ -18,7 +18,7 @@ class ParagraphLength(Kind):
 
     def check_block(self, block: Block) -> Iterator[Hit]:
         limit = self.values["max_sentences"]
-        found = [s for s in sentences(block.text) if s.words]
+        found = [s for s in sentences(block.text) if s.has_words]
         if len(found) > limit:
             first = found[0]  # the finding points at the paragraph's first sentence
             yield block_hit(block, first.start, first.end, sentences=len(found), max_sentences=limit)
