@@ -144,6 +144,11 @@ class SourceText:
     def __repr__(self) -> str:
         return f"SourceText({self.text!r})"
 
+    def clear(self) -> None:
+        """Empty the text, to be filled again (cheaper than making a new one)."""
+        self._parts, self._text, self._length = [], "", 0
+        self._at, self._src, self._end, self._unworked = [], [], [], None
+
     def append(self, chars: str, start: int, end: int | None = None) -> None:
         """Add characters that all come from source ``start``..``end``.
 

@@ -91,7 +91,8 @@ _LANG_ATTR = re.compile(r"""\blang\s*=\s*(["']?)""", re.IGNORECASE)
 class _Frame:
     """One open element, with what its descendants inherit."""
 
-    __slots__ = ("tag", "kind", "level", "ordered", "skip", "main", "selected", "start", "list_id", "item")
+    __slots__ = ("tag", "kind", "level", "ordered", "skip", "main", "selected", "start", "list_id", "item",
+                 "region")
 
     def __init__(self, tag: str, kind: str, level: int, ordered: bool, skip: bool,
                  main: bool, selected: bool, start: int) -> None:
@@ -105,14 +106,18 @@ class _Frame:
         self.start = start
         self.list_id: int | None = None  # the innermost list this element is in
         self.item: tuple[int, int] | None = None  # (list, item number) of the innermost item
+        self.region = _REGIONS[main, selected]  # what is found inside it lies in this region
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Region:
     """Whether an item lies inside <main> and inside the user's content selector."""
 
     main: bool
     selected: bool
+
+
+_REGIONS = {(main, selected): _Region(main, selected) for main in (False, True) for selected in (False, True)}
 
 
 @dataclass
@@ -172,7 +177,7 @@ class _PageParser(HTMLParser):
         return self._stack[-1]
 
     def _push(self, tag: str, attrs: dict[str, str | None], start: int) -> _Frame:
-        parent = self._top
+        parent = self._stack[-1]
         kind = _KIND_OF_TAG.get(tag, parent.kind)
         level = int(tag[1]) if kind == "heading" and tag[0] == "h" and tag[1:].isdigit() else parent.level
         ordered = tag == "ol" if tag in ("ol", "ul", "menu") else parent.ordered
@@ -187,7 +192,7 @@ class _PageParser(HTMLParser):
         frame.list_id, frame.item = parent.list_id, parent.item
         if tag in ("ul", "ol", "menu") and not skip:
             frame.list_id, frame.item = len(self.parts.lists), None
-            self.parts.lists.append((ListInfo(tag == "ol", start), self._region(frame)))
+            self.parts.lists.append((ListInfo(tag == "ol", start), frame.region))
         elif tag == "li" and frame.list_id is not None:
             info = self.parts.lists[frame.list_id][0]
             frame.item = (frame.list_id, info.items)
@@ -226,27 +231,25 @@ class _PageParser(HTMLParser):
                 return
 
     # -- text buffers -----------------------------------------------------------
-    def _region(self, frame: _Frame) -> _Region:
-        return _Region(frame.main, frame.selected)
-
     def _flush(self) -> None:
         buf, frame = self._buf, self._buf_frame
-        self._buf_frame = self._top
+        self._buf_frame = self._stack[-1]
         if not buf:
             return  # nothing since the last flush: the empty buffer serves again
-        self._buf = SourceText()
         if not has_letter_or_digit(buf.text):
-            return  # white space between tags, or signs only: not prose
+            buf.clear()  # white space between tags, or signs only: not prose
+            return
+        self._buf = SourceText()
         content = buf.normalised()
         block = Block(frame.kind, content, frame.level if frame.kind == "heading" else 0, frame.ordered,
                       frame.item)
-        self.parts.blocks.append((block, self._region(frame)))
+        self.parts.blocks.append((block, frame.region))
 
     def _text(self, chars: str, start: int, end: int | None = None) -> None:
         if self._title is not None:
             self._title.append(chars, start, end)
             return
-        frame = self._top
+        frame = self._stack[-1]
         if frame.skip:
             return
         if not self._buf:
@@ -278,9 +281,10 @@ class _PageParser(HTMLParser):
         if tag in VOID_TAGS:
             self._void(tag, attrs, start)
             return
-        if not self._top.skip and tag in ("sup", "sub"):
+        skipping = self._stack[-1].skip
+        if not skipping and tag in ("sup", "sub"):
             self._text(" ", start)  # a footnote mark is not part of the word before it
-        if not self._top.skip and (tag in SKIP_TAGS or "hidden" in attrs):
+        if not skipping and (tag in SKIP_TAGS or "hidden" in attrs):
             # Keep the words on either side apart; inline code stands in the sentence.
             self._text(CODE_PLACEHOLDER if tag in _INLINE_CODE else " ", start)
         frame = self._push(tag, attrs, start)
@@ -289,7 +293,7 @@ class _PageParser(HTMLParser):
             link = Link(text="", href=attrs["href"], start=start, end=start,
                         in_heading=frame.kind == "heading", label=attrs.get("aria-label", "").strip(),
                         in_list=frame.item is not None)
-            self._link = (link, SourceText(), frame, self._region(frame))
+            self._link = (link, SourceText(), frame, frame.region)
         elif tag in _MARK_OF_TAG and not frame.skip:
             self._marks.append((_MARK_OF_TAG[tag], SourceText(), frame))
         elif frame.kind == "heading" and tag[0] == "h" and tag[1:].isdigit() and not frame.skip:
@@ -350,7 +354,7 @@ class _PageParser(HTMLParser):
                             or (attrs.get("role") or "").lower() in ("presentation", "none")
                             or (attrs.get("aria-hidden") or "").lower() == "true")
             image = Image(attrs.get("src", ""), alt, start, tag_end, in_link, labelled)
-            self.parts.images.append((image, self._region(frame)))
+            self.parts.images.append((image, frame.region))
             if in_link and self._link is not None:
                 self._link[0].has_image = True
                 if alt:
@@ -407,7 +411,7 @@ class _PageParser(HTMLParser):
             content = text.normalised(keep_newlines=False)
             if content.text:
                 mark = Mark(kind, content.text, *content.source_span())
-                self.parts.marks.append((mark, self._region(frame)))
+                self.parts.marks.append((mark, frame.region))
         if self._link is not None and self._link[2] is frame:
             self._close_link()
         if self._heading is not None and self._heading[3] is frame:
@@ -415,7 +419,7 @@ class _PageParser(HTMLParser):
             self._heading = None
             content = text.normalised(keep_newlines=False)
             span = content.source_span() if content.text else (start, start + 1)
-            self.parts.headings.append((Heading(level, content.text, *span), self._region(frame)))
+            self.parts.headings.append((Heading(level, content.text, *span), frame.region))
         if frame.skip and len(self._stack) and not self._top.skip:
             self._text(" ", self._pos)
 
