@@ -12,6 +12,9 @@ from ..summary import Summary
 from .base import ReportContext, Reporter
 
 VERSION = 1
+# One encoder for every finding: json.dumps with a non-default option makes a new one
+# each call, which on a big site costs more than the rest of the report.
+_encode = json.JSONEncoder(ensure_ascii=False).encode
 
 
 class JsonReporter(Reporter):
@@ -28,10 +31,10 @@ class JsonReporter(Reporter):
             age = round(result.reading_age, 1) if result.reading_age is not None else None
             self._pages.append({"path": result.path, "words": result.words, "reading_age": age,
                                 "findings": len(result.findings)})
-        for finding in result.findings:
+        if result.findings:
             self.stream.write("\n  " if self._first else ",\n  ")
             self._first = False
-            self.stream.write(json.dumps(finding.to_dict(), ensure_ascii=False))
+            self.stream.write(",\n  ".join(_encode(finding.to_dict()) for finding in result.findings))
 
     def finish(self, summary: Summary) -> None:
         median = summary.median_reading_age
