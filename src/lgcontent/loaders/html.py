@@ -81,6 +81,7 @@ _P_SCOPE = ("table", "td", "th", "caption", "button", "html", "template", "li", 
             "blockquote", "div", "section", "article", "main", "aside", "nav", "header", "footer")
 _MAX_WALK = 256
 
+_NO_ATTRIBUTES: dict[str, str] = {}  # shared: attributes are only ever read
 _INLINE_CODE = frozenset({"code", "kbd", "samp"})
 _MARK_OF_TAG = {"b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline"}
 
@@ -265,7 +266,7 @@ class _PageParser(HTMLParser):
     # -- HTMLParser callbacks ----------------------------------------------------
     def handle_starttag(self, tag: str, attr_list: list[tuple[str, str | None]]) -> None:
         start = self._pos
-        attrs = {k: (v if v is not None else "") for k, v in attr_list}
+        attrs = {k: (v if v is not None else "") for k, v in attr_list} if attr_list else _NO_ATTRIBUTES
         if tag == "html":
             self.parts.has_html_element = True
             self._read_lang(start)
@@ -313,6 +314,13 @@ class _PageParser(HTMLParser):
             self._text(HARD_BREAK, self._pos)
 
     def handle_data(self, data: str) -> None:
+        if self._title is None and self._link is None and self._heading is None and not self._marks:
+            frame = self._stack[-1]  # the usual case, done here: text for the block only
+            if not frame.skip:
+                if not self._buf:
+                    self._buf_frame = frame
+                self._buf.append(data, self._pos)
+            return
         self._text(data, self._pos)
 
     def handle_entityref(self, name: str) -> None:
