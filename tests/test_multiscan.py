@@ -138,6 +138,10 @@ def test_the_database_is_cached_and_a_broken_cache_is_rebuilt(tmp_path, monkeypa
     assert rebuilt.numbers == {patterns[0]: 0} and rebuilt.numbers_for("UTILISE") == {0}
 
 
+def test_text_that_is_not_valid_unicode_is_passed_to_every_rule(scan):
+    assert scan.numbers_for("utilise \ud800") == set(scan.numbers.values())
+
+
 def test_an_unwritable_cache_folder_costs_only_time(tmp_path, monkeypatch):
     blocked = tmp_path / "file"
     blocked.write_text("not a folder")

@@ -61,9 +61,12 @@ class MultiScan:
 
     def numbers_for(self, text: str) -> set[int]:
         """The numbers of the patterns that may match ``text``."""
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: Hyperscan reads only valid UTF-8
+            return set(self.numbers.values())
         found: set[int] = set()
-        self._database.scan(text.encode("utf-8", "surrogatepass"), match_event_handler=_collect,
-                            context=found, scratch=self._scratch)
+        self._database.scan(data, match_event_handler=_collect, context=found, scratch=self._scratch)
         return found
 
 
