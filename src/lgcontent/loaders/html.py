@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from typing import Callable
 
 from ..document import (
@@ -31,6 +30,7 @@ from ..document import (
     has_letter_or_digit,
 )
 from ..suppressions import parse_comment
+from .html_tokens import TokenReader
 
 # Tags whose start or end closes the current block of text.
 BLOCK_TAGS = frozenset(
@@ -140,16 +140,14 @@ class HtmlParts:
     has_selected: bool = False
 
 
-class _PageParser(HTMLParser):
+class _PageParser(TokenReader):
     def __init__(self, source: str, lines: LineIndex, begin: int = 0,
                  selected_starts: frozenset[int] = frozenset()) -> None:
-        super().__init__(convert_charrefs=False)
+        super().__init__(begin)
         self.source = source
         self.lines = lines
         self.selected_starts = selected_starts
         self.parts = HtmlParts()
-        self._base = begin
-        self._pos = begin
         root = _Frame("#root", "paragraph", 0, False, False, False, False, begin)
         self._stack: list[_Frame] = [root]
         self._open: dict[str, int] = {}
@@ -161,16 +159,6 @@ class _PageParser(HTMLParser):
         self._marks: list[tuple[str, SourceText, _Frame]] = []
         self._title_start = 0
         self._title_done = False
-
-    # -- position tracking: HTMLParser calls updatepos(i, j) after each token ---
-    def updatepos(self, i: int, j: int) -> int:
-        self._pos = self._base + j
-        return j
-
-    def goahead(self, end: bool) -> None:
-        before = len(self.rawdata)
-        super().goahead(end)
-        self._base += before - len(self.rawdata)
 
     # -- element stack --------------------------------------------------------
     @property
@@ -265,7 +253,7 @@ class _PageParser(HTMLParser):
 
     # -- HTMLParser callbacks ----------------------------------------------------
     def handle_starttag(self, tag: str, attr_list: list[tuple[str, str | None]]) -> None:
-        start = self._pos
+        start = self.token_start
         attrs = {k: (v if v is not None else "") for k, v in attr_list} if attr_list else _NO_ATTRIBUTES
         if tag == "html":
             self.parts.has_html_element = True
@@ -311,7 +299,7 @@ class _PageParser(HTMLParser):
         if self._open.get(tag):
             self._pop_to(tag)
         elif tag == "br":  # </br> is read as <br> by browsers
-            self._text(HARD_BREAK, self._pos)
+            self._text(HARD_BREAK, self.token_start)
 
     def handle_data(self, data: str) -> None:
         if self._title is None and self._link is None and self._heading is None and not self._marks:
@@ -319,9 +307,9 @@ class _PageParser(HTMLParser):
             if not frame.skip:
                 if not self._buf:
                     self._buf_frame = frame
-                self._buf.append(data, self._pos)
+                self._buf.append(data, self.token_start)
             return
-        self._text(data, self._pos)
+        self._text(data, self.token_start)
 
     def handle_entityref(self, name: str) -> None:
         self._reference("&" + name)
@@ -330,7 +318,7 @@ class _PageParser(HTMLParser):
         self._reference("&#" + name)
 
     def handle_comment(self, data: str) -> None:
-        start = self._pos
+        start = self.token_start
         close = self.source.find(">", start + 4 + len(data))
         end = close + 1 if close >= 0 else start + 4 + len(data)
         found = parse_comment(data, start, end, self.lines)
@@ -339,7 +327,7 @@ class _PageParser(HTMLParser):
 
     # -- helpers ------------------------------------------------------------------
     def _reference(self, raw: str) -> None:
-        start = self._pos
+        start = self.token_start
         end = start + len(raw)
         if self.source.startswith(";", end):
             raw += ";"
@@ -429,7 +417,7 @@ class _PageParser(HTMLParser):
             span = content.source_span() if content.text else (start, start + 1)
             self.parts.headings.append((Heading(level, content.text, *span), frame.region))
         if frame.skip and len(self._stack) and not self._top.skip:
-            self._text(" ", self._pos)
+            self._text(" ", self.token_start)
 
     def finish(self) -> HtmlParts:
         self.close()
