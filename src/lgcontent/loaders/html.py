@@ -1,9 +1,10 @@
 """HTML pages -> Document, with an exact source offset for every character.
 
 Built on the standard library's HTMLParser, which is a flat tokenizer: it never
-recurses, so deeply nested pages cannot exhaust the stack, and it tells us where
-every token starts. Text is grouped into blocks at block-level tags; the block's
-kind (paragraph, list item, table cell...) comes from its nearest ancestor.
+recurses, so deeply nested pages cannot exhaust the stack. html_tokens.py reads its
+plain tokens faster and says where every token starts. Text is grouped into blocks
+at block-level tags; the block's kind (paragraph, list item, table cell...) comes
+from its nearest ancestor.
 """
 
 from __future__ import annotations
