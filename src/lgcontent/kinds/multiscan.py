@@ -15,6 +15,7 @@ is not installed, or a pattern cannot be loosened, the quick tests do the job al
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -139,8 +140,12 @@ def _store(path: Path, data: bytes) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".multiscan-")
+    except OSError:
+        return
+    try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
         os.replace(temporary, path)
     except OSError:
-        pass
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
