@@ -69,8 +69,8 @@ def sentences(text: str) -> tuple[Sentence, ...]:
     result: list[Sentence] = []
     begin = 0
     for stop in _SENTENCE_END_RE.finditer(text):
-        if not _ends_sentence(text, stop):
-            continue
+        if text[stop.start()] == "." and not _ends_sentence(text, stop):
+            continue  # only a full stop may belong to an abbreviation
         _append(result, text, begin, stop.end())
         begin = stop.end()
     _append(result, text, begin, len(text))
@@ -80,12 +80,10 @@ def sentences(text: str) -> tuple[Sentence, ...]:
 def _append(result: list[Sentence], text: str, begin: int, end: int) -> None:
     chunk = text[begin:end]
     stripped = chunk.strip()
-    if not stripped:
-        return
-    lead = len(chunk) - len(chunk.lstrip())
-    start = begin + lead
-    end = start + len(stripped)
-    result.append(Sentence(start, end, stripped, _LETTER_OR_DIGIT.search(text, start, end) is not None))
+    if stripped:
+        start = begin + len(chunk) - len(chunk.lstrip())
+        end = start + len(stripped)
+        result.append(Sentence(start, end, stripped, _LETTER_OR_DIGIT.search(text, start, end) is not None))
 
 
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+")

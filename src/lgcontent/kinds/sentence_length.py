@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..document import Block
-from ..text import sentences, words
+from ..text import WORD_RE, sentences
 from .base import Hit, Kind, Option, block_hit, positive_int
 
 
@@ -22,6 +22,6 @@ class SentenceLength(Kind):
         for sentence in sentences(text):
             if len(sentence.text) <= 2 * limit:
                 continue  # more words than the limit need a space after each of them
-            count = len(words(sentence.text))
+            count = len(WORD_RE.findall(text, sentence.start, sentence.end))
             if count > limit:
                 yield block_hit(block, sentence.start, sentence.end, words=count, max_words=limit)
