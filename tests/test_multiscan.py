@@ -142,6 +142,14 @@ def test_text_that_is_not_valid_unicode_is_passed_to_every_rule(scan):
     assert scan.numbers_for("utilise \ud800") == set(scan.numbers.values())
 
 
+def test_the_cache_keeps_only_the_newest_databases(tmp_path, monkeypatch):
+    monkeypatch.setenv("LGCONTENT_CACHE_DIR", str(tmp_path))
+    for n in range(multiscan.KEEP + 3):
+        MultiScan([(rf"\bword{n}\b", True)])
+    assert len(list(tmp_path.glob("multiscan-*.db"))) == multiscan.KEEP
+    assert MultiScan([(r"\bword10\b", True)], compile=False).numbers  # the newest is there
+
+
 def test_an_unwritable_cache_folder_costs_only_time(tmp_path, monkeypatch):
     blocked = tmp_path / "file"
     blocked.write_text("not a folder")

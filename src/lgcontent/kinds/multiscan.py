@@ -93,7 +93,10 @@ def _database(patterns: list[tuple[str, bool]], compile: bool):
     path = cache_folder() / f"multiscan-{_cache_key(patterns)}.db"
     try:
         header, _, data = path.read_bytes().partition(b"\n")
-        return hyperscan.loadb(data, hyperscan.HS_MODE_BLOCK), {int(n) for n in header.split()}
+        found = hyperscan.loadb(data, hyperscan.HS_MODE_BLOCK), {int(n) for n in header.split()}
+        with contextlib.suppress(OSError):
+            os.utime(path)  # in use: pruning keeps the newest
+        return found
     except (OSError, ValueError, hyperscan.error):
         pass
     if not compile:
@@ -107,6 +110,7 @@ def _database(patterns: list[tuple[str, bool]], compile: bool):
     if database is None:
         return None
     _store(path, " ".join(map(str, sorted(loose))).encode() + b"\n" + hyperscan.dumpb(database))
+    _prune(path.parent)
     return database, set(loose)
 
 
@@ -133,6 +137,20 @@ def _compiles(pattern: bytes) -> bool:
         return True
     except hyperscan.error:
         return False
+
+
+#: Databases kept in the cache folder; each set of rules (and each version of
+#: lgcontent) has its own, so old ones are deleted, least recently used first.
+KEEP = 8
+
+
+def _prune(folder: Path) -> None:
+    try:
+        kept = sorted(folder.glob("multiscan-*.db"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in kept[KEEP:]:
+            old.unlink()
+    except OSError:
+        pass
 
 
 def _store(path: Path, data: bytes) -> None:
