@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import pickle
 import re
 
 import pytest
@@ -9,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lgcontent.engine import check_document
+from lgcontent.findings import Finding, Severity
 from lgcontent.kinds.base import QUOTED
 from lgcontent.errors import InputError
 from lgcontent.packs import load_builtin
@@ -59,3 +62,16 @@ _QUOTED_AS_WRITTEN = re.compile(r"“[^”]{1,300}”|\"[^\"]{1,300}\"|‘[^’]
 @given(st.text(alphabet="ab1_ '\"“”‘’\n.", max_size=40))
 def test_quoted_text_is_found_where_it_was_before(text: str) -> None:
     assert [m.span() for m in QUOTED.finditer(text)] == [m.span() for m in _QUOTED_AS_WRITTEN.finditer(text)]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.data())
+def test_a_finding_survives_pickling_for_worker_processes(data) -> None:
+    # Every field, whatever is added later, must come back from a --jobs worker.
+    values = {}
+    for spec in dataclasses.fields(Finding):
+        kind = {"int": st.integers(1, 10**6), "Severity": st.sampled_from(list(Severity))}.get(
+            str(spec.type).split(" |")[0], st.text(max_size=20))
+        values[spec.name] = data.draw(kind, label=spec.name)
+    finding = Finding(**values)
+    assert pickle.loads(pickle.dumps(finding)) == finding

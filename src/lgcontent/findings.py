@@ -43,6 +43,12 @@ class Finding:
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.column, self.rule)
 
+    def __reduce__(self):
+        """Pickled as its fields in order (for --jobs workers): half the time of the
+        default way for a frozen class with slots."""
+        return (Finding, (self.path, self.line, self.column, self.end_line, self.end_column, self.rule,
+                          self.severity, self.message, self.match, self.suggestion))
+
     def to_dict(self) -> dict[str, object]:
         """The JSON shape promised in DESIGN.md."""
         return {
