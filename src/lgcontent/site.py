@@ -40,11 +40,16 @@ class SiteIndex:
     pages: list[SitePage] = field(default_factory=list)
     broken_urls: set[str] = field(default_factory=set)  # from a crawl: answered 404 or 410
     roots: list[str] = field(default_factory=list)  # folders checked: where '/x' links start
+    # Whether each file target was found: every page's menu links to the same few pages.
+    _found: dict[str, bool] = field(default_factory=dict, repr=False)
 
     def link_is_broken(self, target: str) -> bool:
         if is_web_address(target):
             return target in self.broken_urls
-        return not any(os.path.exists(candidate) for candidate in _candidates(target))
+        found = self._found.get(target)
+        if found is None:
+            found = self._found[target] = any(os.path.exists(candidate) for candidate in _candidates(target))
+        return not found
 
 
 def _candidates(path: str) -> list[str]:
