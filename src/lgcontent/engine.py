@@ -93,7 +93,7 @@ class _Screens:
                 self.rules_of.setdefault(self.scan.numbers[pattern], []).append(n)
         in_scan = {n for ns in self.rules_of.values() for n in ns}
         self.screen = Screen([(n, r.checker.prefilter) for n, r in enumerate(rules)
-                              if r.checker.text_based and r.checker.prefilter is not None and n not in in_scan])
+                              if n not in in_scan and r.checker.text_based and r.checker.prefilter is not None])
         self.keys = self.screen.keys | in_scan  # the rules that get only the blocks passed
 
     def keys_for(self, text: str) -> set[int]:
@@ -104,12 +104,12 @@ class _Screens:
         return keys
 
 
-_SCREENS: dict[tuple[tuple[int, int, int], ...], _Screens] = {}
+_SCREENS: dict[tuple[tuple[int, int], ...], _Screens] = {}
 
 
 def _screens(rules: list[Rule]) -> _Screens:
     """The quick tests of a rule list, made once for each distinct list."""
-    key = tuple((id(r), id(r.checker.prefilter), id(r.checker.hit_pattern)) for r in rules)
+    key = tuple((id(r), id(r.checker)) for r in rules)  # (not the quick tests: made only when needed)
     if key not in _SCREENS:
         if len(_SCREENS) > 64:
             _SCREENS.clear()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from typing import Iterator
 
 from ..document import Block
@@ -20,7 +21,7 @@ from .base import (
     text,
     text_list,
 )
-from .prefilter import literal_filter
+from .prefilter import Literals, literal_filter
 
 
 class Pattern(Kind):
@@ -43,8 +44,12 @@ class Pattern(Kind):
         else:
             self.pattern = re.compile(source, re.IGNORECASE if values["ignore_case"] else 0)
         self.exceptions = exceptions_matcher(values)
-        self.prefilter = literal_filter(source, values["ignore_case"])
         self.hit_pattern = (source, values["ignore_case"])
+
+    @cached_property
+    def prefilter(self) -> Literals | None:  # type: ignore[override]
+        """Worked out only when asked: with Hyperscan, most runs never need it."""
+        return literal_filter(self.values["pattern"], self.values["ignore_case"])
 
     def check_block(self, block: Block) -> Iterator[Hit]:
         for found in matches_outside(self.pattern, self.exceptions, block.text):
