@@ -6,7 +6,6 @@ it, 2 a usage, rule or input error (always with a one-line message).
 
 from __future__ import annotations
 
-import difflib
 import os
 import sys
 from dataclasses import dataclass
@@ -569,6 +568,8 @@ def explain(rule_id: str, packs: tuple[str, ...]) -> None:
     rules = _plan_or_exit(None, [], packs, with_installed=True).all_rules
     rule = find_rule(rules, rule_id)
     if rule is None:
+        import difflib  # only for a hint: not loaded on every run
+
         close = difflib.get_close_matches(rule_id, [r.id for r in rules], n=3)
         hint = f" Did you mean: {', '.join(close)}?" if close else " Run 'lgcontent rules' to list them."
         _error(f"there is no rule called '{rule_id}'.{hint}")

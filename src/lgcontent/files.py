@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 
@@ -23,6 +22,8 @@ class AtomicFile:
     def __init__(self, path: Path) -> None:
         self.path = path
         folder = path.parent if str(path.parent) else Path(".")
+        import tempfile  # only when a report goes to a file
+
         handle, self._temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
         os.chmod(self._temporary, _mode_for_new_files())
         self.stream = os.fdopen(handle, "w", encoding="utf-8", newline="\n")

@@ -7,11 +7,9 @@ rule file and line, so a council's own pack fails loudly, never silently.
 
 from __future__ import annotations
 
-import difflib
 import re
 import string
 from dataclasses import dataclass, replace
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -73,10 +71,9 @@ class Rule:
 
 def builtin_rules_dir() -> Path:
     """The bundled ``rules/`` folder: inside the installed package, or the checkout's."""
-    packaged = resources.files("lgcontent") / "rules"
-    if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parents[2] / "rules"
+    here = Path(__file__).resolve().parent
+    packaged = here / "rules"  # the wheel puts rules/ inside the package
+    return packaged if packaged.is_dir() else here.parents[1] / "rules"
 
 
 def _fail(path: str, lines: LineMap, message: str, *key: Any) -> RuleError:
@@ -395,6 +392,8 @@ def select_rules(catalogue: Catalogue, enable: tuple[str, ...] = (), disable: tu
     known = {n for r in catalogue.rules for n in (r.id, r.group, r.pack)}
     for name in (*enable, *disable):
         if name not in known:
+            import difflib  # only for a hint: not loaded on every run
+
             close = difflib.get_close_matches(name, sorted(known), n=3)
             hint = f" Did you mean: {', '.join(close)}?" if close else ""
             raise LgcontentError(name, f"is not a rule, group or pack.{hint}")
@@ -430,6 +429,8 @@ def parse_setting(text: str, rules: list[Rule]) -> tuple[str, str, Any]:
                              " readability.sentence-length.max_words=20")
     rule = find_rule(rules, rule_id)
     if rule is None:
+        import difflib  # only for a hint: not loaded on every run
+
         close = difflib.get_close_matches(rule_id, [r.id for r in rules], n=3)
         hint = f" Did you mean: {', '.join(close)}?" if close else ""
         raise LgcontentError(text, f"{text}: there is no rule called '{rule_id}'.{hint}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -51,7 +50,7 @@ class Summary:
     @property
     def median_reading_age(self) -> float | None:
         ages = [p.reading_age for p in self.page_stats if p.reading_age is not None]
-        return statistics.median(ages) if ages else None
+        return _median(ages) if ages else None
 
     def worst_at_least(self, level: Severity) -> bool:
         return any(n for s, n in self.counts.items() if s >= level)
@@ -76,3 +75,12 @@ class Summary:
             "worst_by_findings": [page(p) for p in self.worst_by_findings()],
             "worst_by_reading_age": [page(p) for p in self.worst_by_reading_age()],
         }
+
+
+def _median(values: list[float]) -> float:
+    """The middle value (the mean of the middle two for an even count), as
+    statistics.median gives it, without loading that module on every run."""
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+

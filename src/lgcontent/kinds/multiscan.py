@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import tempfile
 from pathlib import Path
 from typing import Iterable
 
@@ -155,6 +154,8 @@ def _prune(folder: Path) -> None:
 
 def _store(path: Path, data: bytes) -> None:
     """Write the cache file atomically; a cache that cannot be written is no loss."""
+    import tempfile  # only when a database is compiled
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".multiscan-")

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import ClassVar, TextIO
+from typing import TYPE_CHECKING, ClassVar, TextIO
 
 from ..findings import PageResult, Severity
 from ..packs import Rule
 from ..summary import Summary
-from ..trend import RunCounts
+
+if TYPE_CHECKING:  # the trend module is loaded only for --compare
+    from ..trend import RunCounts
 
 # C0 and C1 control characters (not tab), DEL, and the bidirectional overrides that can
 # make text display in a different order from how it is stored.
