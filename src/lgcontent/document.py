@@ -18,12 +18,6 @@ HARD_BREAK = "\u2028"
 
 _MESSY_SPACE = re.compile(r"\s{2,}|[^\S ]")
 _LINE_END = re.compile(r"\r\n|\r|\n")
-_LETTER_OR_DIGIT = re.compile(r"[^\W_]")  # what str.isalnum() accepts
-
-
-def has_letter_or_digit(text: str) -> bool:
-    """Whether ``text`` is more than spaces and signs (as fast as a regex search)."""
-    return _LETTER_OR_DIGIT.search(text) is not None
 
 #: Stands for inline code in prose: not a word, but it keeps the words around it apart.
 CODE_PLACEHOLDER = "\ufffc"

@@ -21,7 +21,13 @@ _ABBREVIATIONS = frozenset(
     """.split()
 )
 
-_LETTER_OR_DIGIT = re.compile(r"[^\W_]")  # a word has one, and a word starts with one
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")  # what str.isalnum() accepts: every word starts with one
+
+
+def has_letter_or_digit(text: str) -> bool:
+    """Whether ``text`` is more than spaces and signs (as fast as a regex search)."""
+    return _LETTER_OR_DIGIT.search(text) is not None
+
 _DOTTED = re.compile(r"(?:[a-z]\.)+[a-z]")
 _SENTENCE_END_RE = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s|$)|\n")
 

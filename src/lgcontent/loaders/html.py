@@ -28,9 +28,9 @@ from ..document import (
     MetaField,
     SourceText,
     Suppression,
-    has_letter_or_digit,
 )
 from ..suppressions import parse_comment
+from ..text import has_letter_or_digit
 from .html_tokens import TokenReader
 
 # Tags whose start or end closes the current block of text.

@@ -30,9 +30,9 @@ from ..document import (
     Mark,
     MetaField,
     SourceText,
-    has_letter_or_digit,
 )
 from ..suppressions import parse_comment
+from ..text import has_letter_or_digit
 from .html import parse_fragment
 
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
