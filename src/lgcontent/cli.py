@@ -562,16 +562,13 @@ Examples:
               help="Also look in this folder of packs. Repeatable.")
 def explain(rule_id: str, packs: tuple[str, ...]) -> None:
     """Explain one rule: why it matters, its source, examples and how to fix it."""
-    from .packs import find_rule
+    from .packs import did_you_mean, find_rule
     from .reporters.rule_docs import explain_rule
 
     rules = _plan_or_exit(None, [], packs, with_installed=True).all_rules
     rule = find_rule(rules, rule_id)
     if rule is None:
-        import difflib  # only for a hint: not loaded on every run
-
-        close = difflib.get_close_matches(rule_id, [r.id for r in rules], n=3)
-        hint = f" Did you mean: {', '.join(close)}?" if close else " Run 'lgcontent rules' to list them."
+        hint = did_you_mean(rule_id, (r.id for r in rules)) or " Run 'lgcontent rules' to list them."
         _error(f"there is no rule called '{rule_id}'.{hint}")
         sys.exit(EXIT_ERROR)
     explain_rule(rule, sys.stdout)

@@ -11,7 +11,7 @@ import re
 import string
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from .document import BLOCK_KINDS
 from .errors import LgcontentError, RuleError
@@ -392,11 +392,7 @@ def select_rules(catalogue: Catalogue, enable: tuple[str, ...] = (), disable: tu
     known = {n for r in catalogue.rules for n in (r.id, r.group, r.pack)}
     for name in (*enable, *disable):
         if name not in known:
-            import difflib  # only for a hint: not loaded on every run
-
-            close = difflib.get_close_matches(name, sorted(known), n=3)
-            hint = f" Did you mean: {', '.join(close)}?" if close else ""
-            raise LgcontentError(name, f"is not a rule, group or pack.{hint}")
+            raise LgcontentError(name, f"is not a rule, group or pack.{did_you_mean(name, sorted(known))}")
     on = {r.id for r in catalogue.rules if r.enabled}
     on |= {r.id for r in catalogue.rules if any(names_rule(n, r) for n in enable)}
     active_packs = {r.pack for r in catalogue.rules if r.id in on}
@@ -420,6 +416,14 @@ def with_options(rule: Rule, overrides: dict[str, Any], where: str) -> Rule:
     return replace(rule, options=merged, checker=checker)
 
 
+def did_you_mean(name: str, candidates: Iterable[str]) -> str:
+    """A hint naming up to three names close to a mistyped one (empty if none is)."""
+    import difflib  # only for a hint: not loaded on every run
+
+    close = difflib.get_close_matches(name, list(candidates), n=3)
+    return f" Did you mean: {', '.join(close)}?" if close else ""
+
+
 def parse_setting(text: str, rules: list[Rule]) -> tuple[str, str, Any]:
     """Read ``RULE.OPTION=VALUE`` (the value is YAML: a number, word, list...)."""
     name, equals, raw = text.partition("=")
@@ -429,10 +433,7 @@ def parse_setting(text: str, rules: list[Rule]) -> tuple[str, str, Any]:
                              " readability.sentence-length.max_words=20")
     rule = find_rule(rules, rule_id)
     if rule is None:
-        import difflib  # only for a hint: not loaded on every run
-
-        close = difflib.get_close_matches(rule_id, [r.id for r in rules], n=3)
-        hint = f" Did you mean: {', '.join(close)}?" if close else ""
+        hint = did_you_mean(rule_id, (r.id for r in rules))
         raise LgcontentError(text, f"{text}: there is no rule called '{rule_id}'.{hint}")
     try:
         value, _ = load_yaml(raw, text)

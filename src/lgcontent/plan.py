@@ -16,7 +16,7 @@ from typing import Any, Callable
 from .config import Config, ConfigError, Override, Value
 from .errors import LgcontentError
 from .findings import Severity
-from .packs import Catalogue, Pack, Rule, load_catalogue, parse_rule, select_rules, with_options
+from .packs import Catalogue, Pack, Rule, did_you_mean, load_catalogue, parse_rule, select_rules, with_options
 from .yamlfile import LineMap
 
 
@@ -140,10 +140,7 @@ class RulePlan:
             named += [(Value(n, v.origin), ids, "rule") for n, v in override.options.items()]
         for value, allowed, what in named:
             if value.value not in allowed:
-                import difflib
-
-                close = difflib.get_close_matches(value.value, sorted(allowed), n=3)
-                hint = f" Did you mean: {', '.join(close)}?" if close else ""
+                hint = did_you_mean(value.value, sorted(allowed))
                 raise _error_at(value.origin, f"'{value.value}' is not a {what}.{hint}")
 
     def _build(self, overrides: tuple[int, ...]) -> list[Rule]:
