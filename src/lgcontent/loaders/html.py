@@ -303,13 +303,6 @@ class _PageParser(TokenReader):
             self._text(HARD_BREAK, self.token_start)
 
     def handle_data(self, data: str) -> None:
-        if self._title is None and self._link is None and self._heading is None and not self._marks:
-            frame = self._stack[-1]  # the usual case, done here: text for the block only
-            if not frame.skip:
-                if not self._buf:
-                    self._buf_frame = frame
-                self._buf.append(data, self.token_start)
-            return
         self._text(data, self.token_start)
 
     def handle_entityref(self, name: str) -> None:
