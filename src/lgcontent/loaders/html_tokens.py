@@ -22,19 +22,20 @@ from html.parser import HTMLParser
 
 _SPACE = r"[ \t\n\r\f]"
 _NAME = r"[a-zA-Z_:@][-a-zA-Z0-9_:.@]*"
-_VALUE = r"""(?:"[^"<>]*"|'[^'<>]*'|[-a-zA-Z0-9_:./#?&;%=+,]+)"""
+# One plain attribute: its name, '=' if it has a value, and the value in double quotes,
+# single quotes, or bare.
+_ATTRIBUTE = (rf"""{_SPACE}+({_NAME})(?:{_SPACE}*(=){_SPACE}*"""
+              r"""(?:"([^"<>]*)"|'([^'<>]*)'|([-a-zA-Z0-9_:./#?&;%=+,]+)))?""")
 _PLAIN_TOKEN = re.compile(rf"""
     (?P<text>[^<&]+)
-  | <(?P<tag>[a-zA-Z][a-zA-Z0-9-]*)(?P<attributes>(?:{_SPACE}+{_NAME}(?:{_SPACE}*={_SPACE}*{_VALUE})?)*)
-    {_SPACE}*(?P<empty>/?)>
+  | <(?P<tag>[a-zA-Z][a-zA-Z0-9-]*)(?P<attributes>(?:{_ATTRIBUTE})*){_SPACE}*(?P<empty>/?)>
   | </(?P<end>[a-zA-Z][a-zA-Z0-9-]*)>
   | &(?P<reference>\#[0-9]+|\#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);
   | (?P<ampersand>&)(?=[^a-zA-Z\#])
   | <!--(?P<comment>[^-<>]*(?:-[^-<>]+)*)-->
   | <!(?P<doctype>[dD][oO][cC][tT][yY][pP][eE][^<>]*)>
 """, re.VERBOSE)
-_PLAIN_ATTRIBUTE = re.compile(
-    rf"""{_SPACE}+({_NAME})(?:{_SPACE}*(=){_SPACE}*(?:"([^"<>]*)"|'([^'<>]*)'|([-a-zA-Z0-9_:./#?&;%=+,]+)))?""")
+_PLAIN_ATTRIBUTE = re.compile(_ATTRIBUTE)
 
 # Elements whose content this HTMLParser reads as raw text (no tags), and as text in
 # which only references count (no tags; newer versions only).
