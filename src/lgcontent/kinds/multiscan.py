@@ -113,26 +113,31 @@ def _database(patterns: list[tuple[str, bool]], compile: bool):
     return database, set(loose)
 
 
+def _compiled(patterns: dict[int, bytes]):
+    """A database for ``patterns`` (by number); raises hyperscan.error if refused."""
+    numbers = sorted(patterns)
+    database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    database.compile(expressions=[patterns[n] for n in numbers], ids=numbers, flags=[_flags()] * len(numbers))
+    return database
+
+
 def _compile(loose: dict[int, bytes]):
     """Compile all the patterns; if Hyperscan refuses some, compile without them."""
     while loose:
-        keys = sorted(loose)
-        database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
         try:
-            database.compile(expressions=[loose[k] for k in keys], ids=keys, flags=[_flags()] * len(keys))
-            return database
+            return _compiled(loose)
         except hyperscan.error:
-            refused = [k for k in keys if not _compiles(loose[k])]
+            refused = [n for n, pattern in loose.items() if not _compiles(pattern)]
             if not refused:
                 return None
-            for k in refused:
-                del loose[k]
+            for n in refused:
+                del loose[n]
     return None
 
 
 def _compiles(pattern: bytes) -> bool:
     try:
-        hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK).compile(expressions=[pattern], ids=[0], flags=[_flags()])
+        _compiled({0: pattern})
         return True
     except hyperscan.error:
         return False
