@@ -96,6 +96,25 @@ def run_in_terminal(*args: str, env: dict[str, str] | None = None, timeout: int 
     return b"".join(chunks).decode(errors="replace")
 
 
+
+def example_pages() -> list[Path]:
+    """The bundled example pages."""
+    return sorted(p for p in EXAMPLES.iterdir() if p.suffix in (".html", ".md"))
+
+
+def corpus_pages() -> list[Path]:
+    """Every page of the shared corpus (tests that use it skip when it is absent)."""
+    return sorted(p for p in CORPUS.rglob("*") if p.suffix in (".html", ".htm", ".md"))
+
+
+def engine_findings(paths: list[Path], rules) -> list[tuple]:
+    """Each page's findings from the engine, as (path, line, column, rule, message)."""
+    from lgcontent.engine import check_document
+    from lgcontent.loaders import load_file
+
+    return [(f.path, f.line, f.column, f.rule, f.message) for p in paths
+            for f in check_document(load_file(str(p)), rules)]
+
 @pytest.fixture(autouse=True, scope="session")
 def _cache_folder_of_our_own(tmp_path_factory):
     """Compiled pattern databases (kinds/multiscan.py) go to a folder of the test run's,

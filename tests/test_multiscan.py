@@ -15,13 +15,12 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from conftest import CORPUS, EXAMPLES, needs_corpus
+from conftest import corpus_pages, engine_findings, example_pages, needs_corpus
 from lgcontent import engine
 from lgcontent.document import Block, SourceText
 from lgcontent.kinds import multiscan
 from lgcontent.kinds.multiscan import MultiScan
 from lgcontent.kinds.relaxed import LAST_CASED, relaxed, same_letter
-from lgcontent.loaders import load_file
 from lgcontent.packs import builtin_rules_dir, load_catalogue
 
 pytestmark = pytest.mark.skipif(multiscan.hyperscan is None, reason="hyperscan is not installed here")
@@ -158,9 +157,7 @@ def test_an_unwritable_cache_folder_costs_only_time(tmp_path, monkeypatch):
 
 
 def _findings(paths):
-    rules = [r for r in RULES if r.checker.text_based]
-    return [(f.path, f.line, f.column, f.rule, f.message) for p in paths
-            for f in engine.check_document(load_file(str(p)), rules)]
+    return engine_findings(paths, [r for r in RULES if r.checker.text_based])
 
 
 def _same_without_hyperscan(paths, monkeypatch):
@@ -177,11 +174,9 @@ def _same_without_hyperscan(paths, monkeypatch):
 
 
 def test_examples_give_the_same_findings_without_hyperscan(monkeypatch):
-    pages = sorted(p for p in EXAMPLES.iterdir() if p.suffix in (".html", ".md"))
-    assert len(_same_without_hyperscan(pages, monkeypatch)) > 10
+    assert len(_same_without_hyperscan(example_pages(), monkeypatch)) > 10
 
 
 @needs_corpus()
 def test_corpus_gives_the_same_findings_without_hyperscan(monkeypatch):
-    pages = sorted(p for p in CORPUS.rglob("*") if p.suffix in (".html", ".htm", ".md"))[1::3]
-    assert len(_same_without_hyperscan(pages, monkeypatch)) > 1000
+    assert len(_same_without_hyperscan(corpus_pages()[1::3], monkeypatch)) > 1000

@@ -13,11 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import CORPUS, EXAMPLES, needs_corpus
+from conftest import corpus_pages, engine_findings, example_pages, needs_corpus
 from lgcontent import engine
 from lgcontent.kinds.base import Kind
 from lgcontent.kinds.prefilter import Screen, first_word_filter, literal_filter, required_literals
-from lgcontent.loaders import load_file
 from lgcontent.packs import builtin_rules_dir, load_catalogue
 from lgcontent.document import Block, SourceText
 
@@ -108,9 +107,7 @@ def test_first_word_filter():
 
 
 def _findings(paths):
-    rules = [r for r in RULES if r.checker.text_based]
-    return [(f.path, f.line, f.column, f.rule) for p in paths
-            for f in engine.check_document(load_file(str(p)), rules)]
+    return engine_findings(paths, [r for r in RULES if r.checker.text_based])
 
 
 def _same_without_prefilters(paths, monkeypatch):
@@ -128,14 +125,12 @@ def _same_without_prefilters(paths, monkeypatch):
 
 
 def test_examples_give_the_same_findings_without_prefilters(monkeypatch):
-    pages = sorted(p for p in EXAMPLES.iterdir() if p.suffix in (".html", ".md"))
-    assert len(_same_without_prefilters(pages, monkeypatch)) > 10
+    assert len(_same_without_prefilters(example_pages(), monkeypatch)) > 10
 
 
 @needs_corpus()
 def test_corpus_gives_the_same_findings_without_prefilters(monkeypatch):
-    pages = sorted(p for p in CORPUS.rglob("*") if p.suffix in (".html", ".htm", ".md"))[::3]
-    assert len(_same_without_prefilters(pages, monkeypatch)) > 1000
+    assert len(_same_without_prefilters(corpus_pages()[::3], monkeypatch)) > 1000
 
 
 def test_kind_has_no_prefilter_by_default():
