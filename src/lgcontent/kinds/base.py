@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, Callable, ClassVar, Iterable, Iterator
 
 from ..document import Block, Document
@@ -252,15 +252,20 @@ class LowerCasePattern:
     text, which Python's regex engine runs several times faster than IGNORECASE."""
 
     def __init__(self, source: str) -> None:
-        self.lower = re.compile(source)  # written in lower case, compiled without IGNORECASE
+        self.source = source  # written in lower case, compiled without IGNORECASE
         self._folding: re.Pattern[str] | None = None
+
+    @cached_property
+    def lower(self) -> re.Pattern[str]:
+        """Compiled on first use: with Hyperscan, a run may never need it."""
+        return re.compile(self.source)
 
     @property
     def folding(self) -> re.Pattern[str]:
         """The same with IGNORECASE, for text whose lower case is longer: compiled only
         when such text turns up, as compiling it costs more than the rest of start-up."""
         if self._folding is None:
-            self._folding = re.compile(self.lower.pattern, re.IGNORECASE)
+            self._folding = re.compile(self.source, re.IGNORECASE)
         return self._folding
 
     def finditer(self, text_: str) -> Iterator[re.Match[str] | TextMatch]:
@@ -277,7 +282,12 @@ class PhraseMatcher:
         left = r"\b(?<![\-’'])" if starts_with_word else r"(?<![\w\-’'])"
         source = rf"{left}(?:{body})(?![\w’]|-\w|'\w)"
         self.source, self.case_sensitive = source, case_sensitive
-        self._search = re.compile(source) if case_sensitive else LowerCasePattern(source)
+
+    @cached_property
+    def _search(self) -> re.Pattern[str] | LowerCasePattern:
+        """Compiled on first use: a long word list costs more to compile than to build,
+        and with Hyperscan most pages never need it (nor, on one page, most rules)."""
+        return re.compile(self.source) if self.case_sensitive else LowerCasePattern(self.source)
 
     def finditer(self, text_: str) -> Iterator[re.Match[str] | TextMatch]:
         return self._search.finditer(text_)
