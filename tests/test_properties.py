@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from lgcontent.document import HARD_BREAK, SourceText
 from lgcontent.engine import check_document
 from lgcontent.findings import Finding, Severity
 from lgcontent.kinds.base import QUOTED
@@ -75,3 +76,25 @@ def test_a_finding_survives_pickling_for_worker_processes(data) -> None:
         values[spec.name] = data.draw(kind, label=spec.name)
     finding = Finding(**values)
     assert pickle.loads(pickle.dumps(finding)) == finding
+
+
+# Every character str.isspace() accepts, which is what the regex \s matches.
+_SPACES = [chr(c) for c in range(0x110000) if chr(c).isspace()]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(["a", "é", HARD_BREAK, *_SPACES]), max_size=6), max_size=8),
+       st.booleans())
+def test_normalised_text_is_the_regex_collapse_with_every_offset_in_place(pieces, keep_newlines) -> None:
+    # normalised() collapses white space with str.split: it must give what the regex gave.
+    raw, at = SourceText(), 0
+    for piece in pieces:
+        raw.append(piece, at)
+        at += len(piece) + 1  # a gap, so that the runs are separate
+    tidy = raw.normalised(keep_newlines)
+    stripped = raw.text.strip()
+    collapse = (lambda run: "\n" if keep_newlines and HARD_BREAK in run.group() else " ")
+    assert tidy.text == re.sub(r"\s{2,}|[^\S ]", collapse, stripped)
+    if tidy.text:  # working out the offsets checks them against the text
+        assert tidy.span(0, len(tidy)) == raw.span(len(raw.text) - len(raw.text.lstrip()),
+                                                   len(raw.text.rstrip()))
