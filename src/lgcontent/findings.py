@@ -77,7 +77,19 @@ class PageResult:
     lines: dict[int, str] = field(default_factory=dict)
     words: int = 0  # words of prose checked on the page
     reading_age: float | None = None  # UK reading age of the whole page, None when too short
-    fingerprints: tuple[str, ...] = ()  # one for each finding, stable when lines move
+    #: The fingerprints, when worked out before a baseline left some findings out (they
+    #: count the identical findings before each one, so cannot be redone from those kept).
+    known_fingerprints: tuple[str, ...] | None = None
     in_baseline: int = 0  # findings left out because the baseline has them
     site: bool = False  # findings of site-wide rules, for a page already reported
     title: str | None = None  # the page's title, for reports that list pages
+
+    @property
+    def fingerprints(self) -> tuple[str, ...]:
+        """One for each finding, stable when lines move: worked out only for the reports
+        and baselines that use them (hashing every finding costs as much as a report)."""
+        if self.known_fingerprints is not None:
+            return self.known_fingerprints
+        from .fingerprints import fingerprints  # that module builds on this one
+
+        return tuple(fingerprints(self.findings))

@@ -95,7 +95,7 @@ def _check_one(path: str, rules_for: Callable[[str], list[Rule]], options: Check
     counts = page_counts(doc.blocks)
     age = reading_age(counts) if counts.words >= MIN_WORDS_FOR_READING_AGE else None
     return PageResult(doc.path, tuple(findings), notes=tuple(doc.notes), lines=lines,
-                      words=counts.words, reading_age=age, fingerprints=tuple(prints),
+                      words=counts.words, reading_age=age, known_fingerprints=prints,
                       in_baseline=before - len(findings), title=doc.title.value if doc.title else None)
 
 
@@ -181,13 +181,14 @@ def _check_in_processes(sources: list, rules_for: Callable[[str], list[Rule]],
         _WORKER = None
 
 
-def _outside_baseline(findings: list[Finding], baseline: frozenset[str]) -> tuple[list[Finding], list[str]]:
-    """The findings (and their fingerprints) that the baseline does not already record."""
-    prints = fingerprints(findings)
+def _outside_baseline(findings: list[Finding],
+                      baseline: frozenset[str]) -> tuple[list[Finding], tuple[str, ...] | None]:
+    """The findings that the baseline does not already record, and with a baseline their
+    fingerprints (without one, they are worked out only if a report asks)."""
     if not baseline:
-        return findings, prints
-    kept = [(f, p) for f, p in zip(findings, prints) if p not in baseline]
-    return [f for f, _ in kept], [p for _, p in kept]
+        return findings, None
+    kept = [(f, p) for f, p in zip(findings, fingerprints(findings)) if p not in baseline]
+    return [f for f, _ in kept], tuple(p for _, p in kept)
 
 
 def _site_results(index: SiteIndex, rules_for: Callable[[str], list[Rule]], options: CheckOptions) -> Iterator[PageResult]:
@@ -197,5 +198,5 @@ def _site_results(index: SiteIndex, rules_for: Callable[[str], list[Rule]], opti
         mine = [f for f in found if f.rule in allowed]
         found, prints = _outside_baseline(mine, options.baseline)
         if mine:  # even when the baseline has them all: the summary counts those left out
-            yield PageResult(path, tuple(found), fingerprints=tuple(prints), site=True,
+            yield PageResult(path, tuple(found), known_fingerprints=prints, site=True,
                              in_baseline=len(mine) - len(found))
