@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import pickle
 import re
 
@@ -16,6 +17,7 @@ from lgcontent.findings import Finding, Severity
 from lgcontent.kinds.base import QUOTED
 from lgcontent.errors import InputError
 from lgcontent.packs import load_builtin
+from lgcontent.reporters.json_report import finding_json
 
 from conftest import load, source_at
 from test_positions import assert_source_map
@@ -65,17 +67,31 @@ def test_quoted_text_is_found_where_it_was_before(text: str) -> None:
     assert [m.span() for m in QUOTED.finditer(text)] == [m.span() for m in _QUOTED_AS_WRITTEN.finditer(text)]
 
 
+def _any_finding(data) -> Finding:
+    """A finding with every field drawn at random, whatever fields are added later."""
+    values = {}
+    for spec in dataclasses.fields(Finding):
+        optional = "None" in str(spec.type)
+        kind = {"int": st.integers(1, 10**6), "Severity": st.sampled_from(list(Severity))}.get(
+            str(spec.type).split(" |")[0], st.text(max_size=20) | st.none() if optional else st.text(max_size=20))
+        values[spec.name] = data.draw(kind, label=spec.name)
+    return Finding(**values)
+
+
 @settings(max_examples=100, deadline=None)
 @given(st.data())
 def test_a_finding_survives_pickling_for_worker_processes(data) -> None:
     # Every field, whatever is added later, must come back from a --jobs worker.
-    values = {}
-    for spec in dataclasses.fields(Finding):
-        kind = {"int": st.integers(1, 10**6), "Severity": st.sampled_from(list(Severity))}.get(
-            str(spec.type).split(" |")[0], st.text(max_size=20))
-        values[spec.name] = data.draw(kind, label=spec.name)
-    finding = Finding(**values)
+    finding = _any_finding(data)
     assert pickle.loads(pickle.dumps(finding)) == finding
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_the_json_report_writes_a_finding_as_json_dumps_would(data) -> None:
+    # The report writes findings out by hand for speed: it must be json.dumps's text.
+    finding = _any_finding(data)
+    assert finding_json(finding) == json.dumps(finding.to_dict(), ensure_ascii=False)
 
 
 # Every character str.isspace() accepts, which is what the regex \s matches.

@@ -6,15 +6,28 @@ Written as it goes, one finding at a time, so memory stays flat on big sites.
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring  # what json.dumps(..., ensure_ascii=False) quotes strings with
 
-from ..findings import PageResult, Severity
+from ..findings import Finding, PageResult, Severity
 from ..summary import Summary
 from .base import ReportContext, Reporter
 
 VERSION = 1
-# One encoder for every finding: json.dumps with a non-default option makes a new one
-# each call, which on a big site costs more than the rest of the report.
-_encode = json.JSONEncoder(ensure_ascii=False).encode
+_SEVERITIES = {severity: encode_basestring(severity.label) for severity in Severity}
+
+
+def _string_or_null(value: str | None) -> str:
+    return "null" if value is None else encode_basestring(value)
+
+
+def finding_json(f: Finding) -> str:
+    """``json.dumps(f.to_dict(), ensure_ascii=False)``, written out: a big site has
+    hundreds of thousands of findings, and this is four times faster (a test holds the two
+    to the same text)."""
+    return (f'{{"path": {encode_basestring(f.path)}, "line": {f.line}, "column": {f.column}, '
+            f'"end_line": {f.end_line}, "end_column": {f.end_column}, "rule": {encode_basestring(f.rule)}, '
+            f'"severity": {_SEVERITIES[f.severity]}, "message": {encode_basestring(f.message)}, '
+            f'"match": {_string_or_null(f.match)}, "suggestion": {_string_or_null(f.suggestion)}}}')
 
 
 class JsonReporter(Reporter):
@@ -34,7 +47,7 @@ class JsonReporter(Reporter):
         if result.findings:
             self.stream.write("\n  " if self._first else ",\n  ")
             self._first = False
-            self.stream.write(",\n  ".join(_encode(finding.to_dict()) for finding in result.findings))
+            self.stream.write(",\n  ".join(map(finding_json, result.findings)))
 
     def finish(self, summary: Summary) -> None:
         median = summary.median_reading_age
