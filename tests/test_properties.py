@@ -100,17 +100,27 @@ _SPACES = [chr(c) for c in range(0x110000) if chr(c).isspace()]
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.text(alphabet=st.sampled_from(["a", "é", HARD_BREAK, *_SPACES]), max_size=6), max_size=8),
-       st.booleans())
-def test_normalised_text_is_the_regex_collapse_with_every_offset_in_place(pieces, keep_newlines) -> None:
-    # normalised() collapses white space with str.split: it must give what the regex gave.
-    raw, at = SourceText(), 0
+       st.booleans(), st.booleans())
+def test_normalised_text_is_the_regex_collapse_with_every_offset_in_place(pieces, keep_newlines, gaps) -> None:
+    # normalised() collapses white space with str.split: it must give what the regex gave,
+    # and each character must point at the raw character it stands for (a collapsed run at
+    # its first character). Without gaps the raw text is one run, which has a quick path.
+    raw, at, source_of = SourceText(), 0, []
     for piece in pieces:
         raw.append(piece, at)
-        at += len(piece) + 1  # a gap, so that the runs are separate
+        source_of += range(at, at + len(piece))
+        at += len(piece) + (1 if gaps else 0)
     tidy = raw.normalised(keep_newlines)
-    stripped = raw.text.strip()
+    text = raw.text
+    first, last = len(text) - len(text.lstrip()), len(text.rstrip())
     collapse = (lambda run: "\n" if keep_newlines and HARD_BREAK in run.group() else " ")
-    assert tidy.text == re.sub(r"\s{2,}|[^\S ]", collapse, stripped)
-    if tidy.text:  # working out the offsets checks them against the text
-        assert tidy.span(0, len(tidy)) == raw.span(len(raw.text) - len(raw.text.lstrip()),
-                                                   len(raw.text.rstrip()))
+    assert tidy.text == re.sub(r"\s{2,}|[^\S ]", collapse, text[first:last])
+    behind = []  # the raw index behind each normalised character
+    position = first
+    for run in re.finditer(r"\s{2,}|[^\S ]", text[:last]):
+        if run.start() >= first:
+            behind += [*range(position, run.start()), run.start()]
+            position = run.end()
+    behind += range(position, last)
+    assert [tidy.start_of(i) for i in range(len(tidy))] == [source_of[k] for k in behind]
+    assert [tidy.end_of(i) for i in range(len(tidy))] == [source_of[k] + 1 for k in behind]
