@@ -154,6 +154,7 @@ class _PageParser(TokenReader):
         self._open: dict[str, int] = {}
         self._buf = SourceText()
         self._buf_frame: _Frame = root
+        self._buf_started = False  # whether any text (white space too) came since the last flush
         self._link: tuple[Link, SourceText, _Frame, _Region] | None = None
         self._heading: tuple[int, int, SourceText, _Frame] | None = None
         self._title: SourceText | None = None
@@ -224,6 +225,7 @@ class _PageParser(TokenReader):
     def _flush(self) -> None:
         buf, frame = self._buf, self._buf_frame
         self._buf_frame = self._stack[-1]
+        self._buf_started = False
         if not buf:
             return  # nothing since the last flush: the empty buffer serves again
         if not has_letter_or_digit(buf.text):
@@ -242,9 +244,11 @@ class _PageParser(TokenReader):
         frame = self._stack[-1]
         if frame.skip:
             return
-        if not self._buf:
+        if not self._buf_started:  # the block belongs to the element its first text is in
             self._buf_frame = frame
-        self._buf.append(chars, start, end)
+            self._buf_started = True
+        if self._buf or not chars.isspace():  # white space before a block's text is dropped
+            self._buf.append(chars, start, end)
         if self._link is not None:
             self._link[1].append(chars, start, end)
         if self._heading is not None:
