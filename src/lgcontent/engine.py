@@ -27,22 +27,15 @@ class _SafeParams(dict):
 
 
 def _finding(doc: Document, rule: Rule, hit: Hit) -> Finding:
-    line, column = doc.position(hit.start)
-    end_line, end_column = doc.position(max(hit.end, hit.start))
+    position = doc.lines.position
+    start, end = hit.start, hit.end
+    line, column = position(start)
+    end_line, end_column = position(max(end, start))
     message = rule.message.format_map(_SafeParams(hit.params))
-    match = doc.source[hit.start:hit.end] if hit.has_match and hit.end > hit.start else None
-    return Finding(
-        path=doc.path,
-        line=line,
-        column=column,
-        end_line=end_line,
-        end_column=end_column,
-        rule=rule.id,
-        severity=rule.level,
-        message=message,
-        match=match,
-        suggestion=hit.suggestion,
-    )
+    match = doc.source[start:end] if hit.has_match and end > start else None
+    # (positional: a page can have thousands of findings)
+    return Finding(doc.path, line, column, end_line, end_column, rule.id, rule.level, message, match,
+                   hit.suggestion)
 
 
 def _hits(doc: Document, rule: Rule, blocks: list[Block]) -> Iterable[Hit]:
