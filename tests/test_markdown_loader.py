@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+import yaml
+
 from conftest import load
 
 
@@ -13,6 +16,24 @@ def test_front_matter_is_metadata_not_prose() -> None:
     doc = load("---\ntitle: Bins\ndescription: Utilise the tip\nlang: en\n---\nBody text.\n")
     assert texts(doc) == ["Body text."]
     assert (doc.title.value, doc.description.value, doc.lang.value) == ("Bins", "Utilise the tip", "en")
+
+
+@pytest.mark.skipif(not hasattr(yaml, "CSafeLoader"), reason="this PyYAML was built without libyaml")
+def test_front_matter_positions_are_the_same_with_libyaml(monkeypatch) -> None:
+    # libyaml (CSafeLoader) reads front matter when PyYAML has it; its positions must be
+    # those of the pure Python parser, in characters, even after letters outside ASCII.
+    source = ("---\r\nowner: 'Café 😀'\r\ntitle: Bins — “collections”\r\ndescription: >\r\n  Naïve ☃\r\n"
+              "  text\r\nlang: \"cy\"\r\n---\r\nBody.\r\n")
+    on_one_line = "---\n{owner: 'Café 😀', title: 'Bins — “collections”', lang: cy}\n---\nBody.\n"
+    for page in (source, on_one_line):
+        found = []
+        for loader in (yaml.SafeLoader, yaml.CSafeLoader):
+            monkeypatch.setattr("lgcontent.loaders.markdown.SAFE_LOADER", loader)
+            doc = load(page)
+            found.append((doc.title, doc.description, doc.lang))
+        assert found[0] == found[1]
+        title = found[1][0]
+        assert page[title.start:title.end].strip("'") == title.value == "Bins — “collections”"
 
 
 def test_summary_key_is_a_description() -> None:

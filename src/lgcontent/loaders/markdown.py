@@ -33,6 +33,7 @@ from ..document import (
 )
 from ..suppressions import parse_comment
 from ..text import has_letter_or_digit
+from ..yamlfile import SAFE_LOADER
 from .html import parse_fragment
 
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
@@ -401,7 +402,7 @@ class _MarkdownLoader:
 
     def _read_front_matter(self, yaml_text: str, first_line: int) -> None:
         try:
-            node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
+            node = yaml.compose(yaml_text, Loader=SAFE_LOADER)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f" (line {mark.line + 1 + first_line})" if mark else ""
