@@ -176,8 +176,9 @@ class _PageParser(TokenReader):
         is_main = tag == "main" or (attrs.get("role") or "").lower() == "main"
         if is_main:
             self.parts.has_main = True
-        selected = parent.selected or start in self.selected_starts
-        if start in self.selected_starts:
+        chosen = start in self.selected_starts if self.selected_starts else False
+        selected = parent.selected or chosen
+        if chosen:
             self.parts.has_selected = True
         frame = _Frame(tag, kind, level, ordered, skip, parent.main or is_main, selected, start)
         frame.list_id, frame.item = parent.list_id, parent.item
@@ -223,9 +224,10 @@ class _PageParser(TokenReader):
 
     # -- text buffers -----------------------------------------------------------
     def _flush(self) -> None:
-        buf, frame = self._buf, self._buf_frame
-        self._buf_frame = self._stack[-1]
+        if not self._buf_started:
+            return  # no text since the last flush (most calls: every block tag flushes)
         self._buf_started = False
+        buf, frame = self._buf, self._buf_frame
         if not buf:
             return  # nothing since the last flush: the empty buffer serves again
         if not has_letter_or_digit(buf.text):
@@ -247,7 +249,7 @@ class _PageParser(TokenReader):
         if not self._buf_started:  # the block belongs to the element its first text is in
             self._buf_frame = frame
             self._buf_started = True
-        if self._buf or not chars.isspace():  # white space before a block's text is dropped
+        if not chars.isspace() or self._buf:  # white space before a block's text is dropped
             self._buf.append(chars, start, end)
         if self._link is not None:
             self._link[1].append(chars, start, end)
