@@ -158,3 +158,14 @@ def test_fail_on_applies_to_every_format(fmt: str) -> None:
 
 def test_xml_illegal_characters_are_escaped() -> None:
     assert reporters_base.xml_safe("a\x01b\x1bc") == "a\\x01b\\x1bc"
+
+
+def test_exactly_the_characters_xml_forbids_are_escaped() -> None:
+    # XML 1.0's Char production: tab, LF, CR, U+0020-U+D7FF, U+E000-U+FFFD, U+10000-U+10FFFF.
+    def allowed(code: int) -> bool:
+        return (code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD
+                or 0x10000 <= code <= 0x10FFFF)
+
+    every = "".join(map(chr, range(0x110000)))
+    forbidden = [c for c in every if not allowed(ord(c))]
+    assert reporters_base._NOT_XML.findall(every) == forbidden

