@@ -10,6 +10,7 @@ import junitparser
 import pytest
 from lxml import etree
 
+from lgcontent.reporters import FORMATS, reporter_class
 from lgcontent.reporters import base as reporters_base
 
 from conftest import EXAMPLES, run
@@ -169,3 +170,31 @@ def test_exactly_the_characters_xml_forbids_are_escaped() -> None:
     every = "".join(map(chr, range(0x110000)))
     forbidden = [c for c in every if not allowed(ord(c))]
     assert reporters_base._NOT_XML.findall(every) == forbidden
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_report_that_shows_source_lines_says_so(fmt: str) -> None:
+    # Pages are checked without copying out source lines unless a chosen report shows
+    # them: a report whose output changes with the lines must declare shows_lines.
+    import dataclasses
+    import io
+
+    from lgcontent.packs import load_builtin
+    from lgcontent.runner import CheckOptions, check_paths
+    from lgcontent.summary import Summary
+
+    page = str(EXAMPLES / "parking-bad.md")
+    result = next(iter(check_paths([page], load_builtin(), CheckOptions(source_lines=True))))
+    assert result.findings and result.lines
+
+    def report(page_result) -> str:
+        stream = io.StringIO()
+        reporter = reporter_class(fmt)(stream, reporters_base.ReportContext(color=False))
+        summary = Summary()
+        summary.add(page_result)
+        reporter.page(page_result)
+        reporter.finish(summary)
+        return stream.getvalue()
+
+    if report(result) != report(dataclasses.replace(result, lines={})):
+        assert reporter_class(fmt).shows_lines

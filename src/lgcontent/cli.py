@@ -197,6 +197,8 @@ def check(paths: tuple[str, ...], crawl_start: str | None, sitemaps: tuple[str, 
             _progress(quiet, bool(crawl_start or sitemaps), remaining) as progress:
         from .runner import check_sources
 
+        options.source_lines = any(reporter.shows_lines for reporter in reports.reporters)
+
         for result in check_sources(sources, plan.rules_for, options):
             summary.add(result)
             progress(summary)

@@ -41,6 +41,7 @@ class CheckOptions:
     site: SiteIndex | None = None  # set to run site-wide rules over a folder or crawl
     max_bytes: int = DEFAULT_MAX_BYTES  # larger pages are reported, not checked
     jobs: int = 1  # processes that check files at once
+    source_lines: bool = True  # copy out the source line of each finding, for reports that show it
 
 
 def _fetch_page(url: str, options: CheckOptions, fetched: Fetched | None = None):
@@ -88,7 +89,7 @@ def _check_one(path: str, rules_for: Callable[[str], list[Rule]], options: Check
     before = len(findings)
     findings, prints = _outside_baseline(findings, options.baseline)
     lines = {}
-    for finding in findings:
+    for finding in findings if options.source_lines else ():
         if finding.line not in lines:
             start, end = doc.lines.line_span(finding.line)
             lines[finding.line] = doc.source[start:end]

@@ -60,6 +60,9 @@ class Reporter:
     """Receives each page's result as it is ready, then the summary."""
 
     name: ClassVar[str]
+    #: Whether page() shows the source line of each finding (PageResult.lines): when no
+    #: report does, pages are checked without copying those lines out.
+    shows_lines: ClassVar[bool] = False
 
     def __init__(self, stream: TextIO, context: ReportContext = ReportContext()) -> None:
         self.stream = stream

@@ -68,6 +68,7 @@ class _PageRecord:
 
 class HtmlReporter(Reporter):
     name = "html"
+    shows_lines = True
 
     def __init__(self, stream, context: ReportContext = ReportContext()) -> None:
         super().__init__(stream, context)

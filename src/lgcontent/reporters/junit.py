@@ -27,6 +27,7 @@ def _text(value: str) -> str:
 
 class JUnitReporter(Reporter):
     name = "junit"
+    shows_lines = True
 
     def __init__(self, stream, context: ReportContext = ReportContext()) -> None:
         super().__init__(stream, context)

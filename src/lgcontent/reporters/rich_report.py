@@ -49,6 +49,7 @@ def excerpt(source_line: str, start: int, end: int, width: int = EXCERPT_WIDTH) 
 
 class RichReporter(Reporter):
     name = "rich"
+    shows_lines = True
 
     def __init__(self, stream: TextIO, context: ReportContext = ReportContext()) -> None:
         super().__init__(stream, context)
