@@ -180,3 +180,19 @@ def test_examples_give_the_same_findings_without_hyperscan(monkeypatch):
 @needs_corpus()
 def test_corpus_gives_the_same_findings_without_hyperscan(monkeypatch):
     assert len(_same_without_hyperscan(corpus_pages()[1::3], monkeypatch)) > 1000
+
+
+def test_a_long_running_process_compiles_once_a_run_is_big_enough(tmp_path, monkeypatch):
+    # A run of a few pages screens without a database (compiling one would cost more);
+    # a later, bigger run in the same process must not be left with that one.
+    monkeypatch.setenv("LGCONTENT_CACHE_DIR", str(tmp_path))
+    engine._SCREENS.clear(), engine._SCANS.clear()
+    rules = [r for r in RULES if r.checker.text_based]
+    try:
+        engine.prepare(rules, 1)
+        assert not engine._screens(rules).scan.numbers
+        engine.prepare(rules, engine.PAGES_WORTH_COMPILING)
+        assert engine._screens(rules).scan.numbers
+        assert list(tmp_path.glob("multiscan-*.db"))
+    finally:
+        engine._SCREENS.clear(), engine._SCANS.clear()

@@ -51,6 +51,8 @@ class MultiScan:
         patterns = list(patterns)
         self.patterns = frozenset(patterns)
         self.numbers: dict[tuple[str, bool], int] = {}
+        #: Whether compiling would give a database this one lacks (none was cached).
+        self.could_compile = False
         if hyperscan is None or not patterns:
             return
         found = _database(patterns, compile)
@@ -58,6 +60,7 @@ class MultiScan:
             self._database, kept = found
             self.numbers = {pattern: n for n, pattern in enumerate(patterns) if n in kept}
             self._scratch = hyperscan.Scratch(self._database)
+        self.could_compile = found is None and not compile
 
     def numbers_for(self, text: str) -> set[int]:
         """The numbers of the patterns that may match ``text``."""
