@@ -200,8 +200,8 @@ def test_huge_word_lists_are_fine(tmp_path: Path) -> None:
 def test_ctrl_c_stops_promptly_without_a_partial_report(tmp_path: Path) -> None:
     site = tmp_path / "export"
     site.mkdir()
-    for n in range(3000):
-        (site / f"p{n}.md").write_text(f"# Page {n}\n\nWe will utilise the tip {n} times.\n" * 5)
+    for n in range(3000):  # about 10 s of checking: the signal comes mid-run, not as it ends
+        (site / f"p{n}.md").write_text(f"# Page {n}\n\nWe will utilise the tip {n} times.\n" * 40)
     report = tmp_path / "report.xml"
     proc = subprocess.Popen([sys.executable, "-m", "lgcontent", "check", str(site), "--output",
                              f"junit:{report}", "--format", "concise"], stdout=subprocess.DEVNULL,
