@@ -229,7 +229,7 @@ class _PageParser(TokenReader):
         self._buf_started = False
         buf, frame = self._buf, self._buf_frame
         if not buf:
-            return  # nothing since the last flush: the empty buffer serves again
+            return  # only white space came, which was not kept: the empty buffer serves again
         if not has_letter_or_digit(buf.text):
             buf.clear()  # white space between tags, or signs only: not prose
             return

@@ -117,7 +117,8 @@ class TokenReader(HTMLParser):
                         break
                 self._HTMLParser__starttag_text = found.group()
                 self.lasttag = tag
-                attributes = _attributes(found.group("attributes")) if found.group("attributes") else []
+                written = found.group("attributes")
+                attributes = _attributes(written) if written else []
                 if found.group("empty"):
                     self.handle_startendtag(tag, attributes)
                 else:
