@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run
+from conftest import run, run_process
 
 GOOD = "# Bins\n\nPut your bin out by 7am.\n"
 
@@ -215,3 +215,45 @@ def test_ctrl_c_stops_promptly_without_a_partial_report(tmp_path: Path) -> None:
     assert b"Traceback" not in stderr and b"interrupted" in stderr
     assert not report.exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".report")] == []
+
+
+# YAML nested far deeper than any real file: libyaml builds nodes by recursing in C,
+# which crashed the whole process (a real process is run, so a crash fails the test).
+DEEP_YAML = "title: " + "[" * 200_000 + "]" * 200_000 + "\n"
+
+
+def test_deeply_nested_front_matter_is_noted_not_fatal(tmp_path: Path) -> None:
+    (tmp_path / "deep.md").write_text(f"---\n{DEEP_YAML}---\nUtilise the tip.\n")
+    (tmp_path / "good.md").write_text(GOOD)
+    result = run_process("check", str(tmp_path / "deep.md"), str(tmp_path / "good.md"), "--format", "json")
+    assert result.returncode == 1, result.stderr.decode()
+    report = json.loads(result.stdout)
+    assert {p["path"] for p in report["pages"]} == {str(tmp_path / "deep.md"), str(tmp_path / "good.md")}
+    assert any(f["match"] == "Utilise" for f in report["findings"])  # the body was checked
+    assert b"front matter is not valid YAML (line 2)" in result.stderr
+
+
+@pytest.mark.parametrize("depth", [3_000, 200_000])
+def test_deeply_nested_config_is_a_clear_error(tmp_path: Path, depth: int) -> None:
+    config = tmp_path / "lgcontent.yml"
+    config.write_text("disable: " + "[" * depth + "]" * depth + "\n")
+    result = run_process("check", "--config", str(config), str(tmp_path))
+    assert result.returncode == 2
+    assert result.stderr.decode().strip() == (
+        f"lgcontent: error: {config}:1: is not valid YAML: it is nested more than 500 levels deep")
+
+
+@pytest.mark.parametrize("shape", ["flow", "block"])
+def test_nesting_is_counted_to_the_limit(shape: str) -> None:
+    import yaml
+
+    from lgcontent.yamlfile import MAX_DEPTH, check_nesting
+
+    def nested(depth: int) -> str:
+        if shape == "flow":
+            return "[" * depth + "]" * depth
+        return "- " * depth + "x\n"  # each '- ' opens a sequence inside the last
+
+    check_nesting(nested(MAX_DEPTH))
+    with pytest.raises(yaml.MarkedYAMLError, match="nested more than"):
+        check_nesting(nested(MAX_DEPTH + 1))

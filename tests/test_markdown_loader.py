@@ -6,6 +6,7 @@ import pytest
 import yaml
 
 from conftest import load
+from lgcontent.yamlfile import MAX_DEPTH
 
 
 def texts(doc) -> list[str]:
@@ -93,3 +94,14 @@ def test_headings_with_levels() -> None:
 
 def test_hard_break_ends_a_line() -> None:
     assert texts(load("Town Hall  \nHigh Street\n")) == ["Town Hall\nHigh Street"]
+
+
+def test_front_matter_too_deep_for_the_pure_python_parser_is_noted(monkeypatch) -> None:
+    # Without libyaml, PyYAML's composer recurses in Python: nesting within the limit
+    # can still run out of recursion, which must end as a note, not a failed page.
+    monkeypatch.setattr("lgcontent.loaders.markdown.SAFE_LOADER", yaml.SafeLoader)
+    monkeypatch.setattr("lgcontent.yamlfile.SAFE_LOADER", yaml.SafeLoader)
+    depth = MAX_DEPTH - 1  # with the mapping around it, the deepest allowed: too deep for pure Python
+    doc = load("---\ntitle: " + "[" * depth + "]" * depth + "\n---\nText\n")
+    assert texts(doc) == ["Text"]
+    assert doc.notes and "front matter is not valid YAML" in doc.notes[0]

@@ -79,11 +79,38 @@ class _Builder:
 # and the same line and column (in characters) for every scalar.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+#: How deep collections may nest. PyYAML builds nodes by recursing once a level: the pure
+#: Python loader stops at Python's recursion limit, but with libyaml the recursion is in
+#: C and crashes the process somewhere past 50,000 levels (sooner where stacks are small).
+MAX_DEPTH = 500
+# Each level of nesting begins on a new line or after one of these signs, so text with
+# fewer of them than MAX_DEPTH cannot nest deeper (most files: counting them is quick).
+_NESTING_SIGNS = "\n[{-?:"
+
+
+def check_nesting(text: str) -> None:
+    """Raise a MarkedYAMLError, before any node is built, if ``text`` nests deeper than
+    MAX_DEPTH. The parser's events are read to count (libyaml's parser keeps its own
+    stack), only when the quick count of signs allows that much nesting."""
+    if sum(map(text.count, _NESTING_SIGNS)) <= MAX_DEPTH:
+        return
+    depth = 0
+    for event in yaml.parse(text, Loader=SAFE_LOADER):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise yaml.MarkedYAMLError(problem=f"it is nested more than {MAX_DEPTH} levels deep",
+                                           problem_mark=event.start_mark)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
 
 def load_yaml(text: str, file: str) -> tuple[Any, LineMap]:
     """Parse ``text`` as YAML data. Raises LgcontentError naming file and line."""
-    loader = SAFE_LOADER(text)
+    loader = None
     try:
+        check_nesting(text)
+        loader = SAFE_LOADER(text)
         node = loader.get_single_node()
         if node is None:
             return None, LineMap()
@@ -96,5 +123,8 @@ def load_yaml(text: str, file: str) -> tuple[Any, LineMap]:
         raise LgcontentError(file, f"is not valid YAML: {problem}", line) from None
     except yaml.YAMLError as exc:
         raise LgcontentError(file, f"is not valid YAML: {exc}") from None
+    except RecursionError:  # nested deeply, but not past MAX_DEPTH, in a small stack
+        raise LgcontentError(file, "is not valid YAML: it is nested too deeply to read") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
