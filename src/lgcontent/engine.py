@@ -171,7 +171,7 @@ def check_document(doc: Document, rules: Iterable[Rule], accept: re.Pattern[str]
     Findings inside ``accept`` matches (a house style's accepted terms) are left out.
     With ``report_unused``, suppression comments that silenced nothing become findings.
     """
-    silenced = SuppressionMap(doc.suppressions)
+    silenced = SuppressionMap(doc.suppressions) if doc.suppressions else None  # (most pages have none)
     accepted = accepted_spans(doc, accept) if accept is not None else []
     findings: dict[tuple[str, int, int], Finding] = {}
     pending = [rule for rule in rules if doc.format in rule.formats]
@@ -184,10 +184,12 @@ def check_document(doc: Document, rules: Iterable[Rule], accept: re.Pattern[str]
                 while pending:
                     rule = pending[0]
                     for hit in _hits(doc, rule, blocks[id(rule)]):
-                        if hit.has_match and any(s <= hit.start and hit.end <= e for s, e in accepted):
+                        if accepted and hit.has_match and any(s <= hit.start and hit.end <= e
+                                                              for s, e in accepted):
                             continue
                         finding = _finding(doc, rule, hit)
-                        if silenced.silenced((rule.id, rule.group, rule.pack), finding.line):
+                        if silenced is not None and silenced.silenced((rule.id, rule.group, rule.pack),
+                                                                      finding.line):
                             continue
                         findings.setdefault((rule.id, hit.start, hit.end), finding)
                     pending.pop(0)
@@ -196,7 +198,7 @@ def check_document(doc: Document, rules: Iterable[Rule], accept: re.Pattern[str]
             doc.notes.append(f"the rule {stopped.id} took too long on this page and was stopped;"
                              " its findings here are missing")
     result = list(findings.values())
-    if report_unused:
+    if report_unused and silenced is not None:
         result += _unused(doc, silenced)
     return sorted(result, key=Finding.sort_key)
 

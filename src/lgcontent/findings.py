@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import attrgetter
 from enum import IntEnum
 
 
@@ -40,8 +41,9 @@ class Finding:
     match: str | None = None  # the source text the finding covers, exactly as written
     suggestion: str | None = None
 
-    def sort_key(self) -> tuple[str, int, int, str]:
-        return (self.path, self.line, self.column, self.rule)
+    #: Page order: (path, line, column, rule). An attrgetter, so sorting a page's findings
+    #: calls no Python code for each one.
+    sort_key = staticmethod(attrgetter("path", "line", "column", "rule"))
 
     def __reduce__(self):
         """Pickled as its fields in order (for --jobs workers): half the time of the
