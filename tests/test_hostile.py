@@ -172,6 +172,25 @@ def test_catastrophic_regex_in_a_pack_is_refused(tmp_path: Path) -> None:
     assert f"{pack / 'slow.yml'}:8: 'pattern' takes too long on some text" in result.stderr
 
 
+@pytest.mark.parametrize(("ignore_case", "refused"), [(True, True), (False, False)])
+def test_a_pattern_that_backtracks_only_when_ignoring_case(tmp_path: Path, ignore_case: bool,
+                                                           refused: bool) -> None:
+    # '(a|Ab?)+$' is harmless as written, but ignoring case both branches match 'a': it is
+    # tried as the rule will run it, so it is refused only in a rule that ignores case.
+    pack = tmp_path / "house"
+    pack.mkdir()
+    rule = CATASTROPHIC.replace("pattern: (a+)+$", f"pattern: (a|Ab?)+$\n  ignore_case: {str(ignore_case).lower()}")
+    (pack / "case.yml").write_text(rule.replace("fail: [aaa]", "fail: [aAa]"))
+    good = tmp_path / "good.md"
+    good.write_text(GOOD)
+    result = run("check", str(good), "--pack", str(pack))
+    if refused:
+        assert result.exit_code == 2
+        assert f"{pack / 'case.yml'}:8: 'pattern' takes too long on some text" in result.stderr
+    else:
+        assert result.exit_code == 0, result.stderr
+
+
 def test_huge_word_lists_are_fine(tmp_path: Path) -> None:
     pack = tmp_path / "house"
     pack.mkdir()

@@ -148,25 +148,33 @@ def has_capitals(source: str) -> bool:
 
 
 def regex(key: str, value: Any) -> str:
+    """A valid regular expression that does not backtrack without end (as compiled without
+    flags: a kind that adds IGNORECASE compiles it with :func:`compile_checked`)."""
     if not isinstance(value, str) or not value:
         raise OptionError(key, f"'{key}' must be a regular expression")
-    # Compiled as the rule will compile it (re caches compiled patterns, so this costs
-    # nothing later), and with IGNORECASE too when that can change what it matches.
+    compile_checked(key, value)  # re caches compiled patterns, so the kind's compile is free
+    return value
+
+
+def compile_checked(key: str, source: str, flags: int = 0) -> re.Pattern[str]:
+    """``source`` compiled with ``flags``, and tried on text that makes a badly written
+    pattern backtrack for ever. With IGNORECASE it is tried again only when that can change
+    what it matches (it has capitals: '(a|A)+$' backtracks only when case is ignored), so a
+    rule that does not ignore case never pays for compiling it that way."""
     try:
-        compiled = [re.compile(value)]
-        if has_capitals(value):
-            compiled.append(re.compile(value, re.IGNORECASE))
+        pattern = re.compile(source, flags)
     except re.error as exc:
         raise OptionError(key, f"'{key}' is not a valid regular expression: {exc}") from None
+    if flags & re.IGNORECASE and not has_capitals(source):
+        return pattern  # tried already without flags, which matches the same way
     try:
         with time_limit(PROBE_SECONDS):
-            for pattern in compiled:
-                for probe in _PROBES:
-                    pattern.search(probe)
+            for probe in _PROBES:
+                pattern.search(probe)
     except TimeLimitExceeded:
         raise OptionError(key, f"'{key}' takes too long on some text: it can backtrack without end"
                           " (as '(a+)+' does). Simplify the nested repeats") from None
-    return value
+    return pattern
 
 
 def one_of(*choices: str) -> Callable[[str, Any], str]:

@@ -7,7 +7,7 @@ import re
 from typing import Iterator
 
 from ..document import Document, Image
-from .base import Hit, Kind, Option, OptionError, one_of, positive_int, regex, text_list
+from .base import Hit, Kind, Option, OptionError, compile_checked, one_of, positive_int, regex, text_list
 
 _FILENAME = re.compile(r"\.(?:jpe?g|png|gif|svg|webp|bmp|tiff?|avif)$", re.IGNORECASE)
 
@@ -29,7 +29,7 @@ class ImageAlt(Kind):
             raise OptionError("max_length", "check: too-long needs max_length")
         if values["check"] == "pattern" and not values["pattern"]:
             raise OptionError("pattern", "check: pattern needs pattern")
-        self.pattern = re.compile(values["pattern"], re.IGNORECASE) if values["pattern"] else None
+        self.pattern = compile_checked("pattern", values["pattern"], re.IGNORECASE) if values["pattern"] else None
         self.placeholder_texts = {p.strip().lower() for p in values["placeholders"]}
 
     def _fires(self, image: Image) -> bool:

@@ -7,7 +7,7 @@ import string
 from typing import Iterator
 
 from ..document import Document, Link
-from .base import Hit, Kind, Option, boolean, regex, require_one, text_list
+from .base import Hit, Kind, Option, boolean, compile_checked, regex, require_one, text_list
 
 _EDGE_PUNCTUATION = string.punctuation + "“”‘’…–—»«›‹→ \t\n"
 
@@ -38,9 +38,9 @@ class LinkText(Kind):
             require_one(values, ("phrases", "pattern", "require", "empty"), self.name)
         flags = re.IGNORECASE if values["ignore_case"] else 0
         self.phrases = {normalise_link_text(p) for p in values["phrases"] or ()}
-        self.pattern = re.compile(values["pattern"], flags) if values["pattern"] else None
-        self.require = re.compile(values["require"], flags) if values["require"] else None
-        self.href = re.compile(values["href"], re.IGNORECASE) if values["href"] else None
+        self.pattern = compile_checked("pattern", values["pattern"], flags) if values["pattern"] else None
+        self.require = compile_checked("require", values["require"], flags) if values["require"] else None
+        self.href = compile_checked("href", values["href"], re.IGNORECASE) if values["href"] else None
 
     def _fires(self, link: Link) -> bool:
         if self.values["in_heading"]:

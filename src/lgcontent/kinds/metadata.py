@@ -6,7 +6,7 @@ import re
 from typing import Iterator
 
 from ..document import Document, MetaField
-from .base import Hit, Kind, Option, boolean, one_of, positive_int, regex, require_one
+from .base import Hit, Kind, Option, boolean, compile_checked, one_of, positive_int, regex, require_one
 
 FIELDS = ("title", "description", "lang")
 FIELD_NAMES = {"title": "page title", "description": "meta description", "lang": "page language"}
@@ -33,8 +33,8 @@ class Metadata(Kind):
         require_one(values, ("required", "max_length", "min_length", "pattern", "require", "same_as_title"),
                     self.name)
         flags = re.IGNORECASE if values["ignore_case"] else 0
-        self.pattern = re.compile(values["pattern"], flags) if values["pattern"] else None
-        self.require = re.compile(values["require"], flags) if values["require"] else None
+        self.pattern = compile_checked("pattern", values["pattern"], flags) if values["pattern"] else None
+        self.require = compile_checked("require", values["require"], flags) if values["require"] else None
 
     def check_document(self, doc: Document) -> Iterator[Hit]:
         key = self.values["field"]

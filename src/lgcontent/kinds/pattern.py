@@ -14,6 +14,7 @@ from .base import (
     Option,
     block_hit,
     boolean,
+    compile_checked,
     exceptions_matcher,
     has_capitals,
     matches_outside,
@@ -42,7 +43,7 @@ class Pattern(Kind):
         if values["ignore_case"] and not has_capitals(source):
             self.pattern = LowerCasePattern(source)
         else:
-            self.pattern = re.compile(source, re.IGNORECASE if values["ignore_case"] else 0)
+            self.pattern = compile_checked("pattern", source, re.IGNORECASE if values["ignore_case"] else 0)
         self.exceptions = exceptions_matcher(values)
         self.hit_pattern = (source, values["ignore_case"])
 
