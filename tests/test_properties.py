@@ -98,18 +98,26 @@ def test_the_json_report_writes_a_finding_as_json_dumps_would(data) -> None:
 _SPACES = [chr(c) for c in range(0x110000) if chr(c).isspace()]
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.text(alphabet=st.sampled_from(["a", "é", HARD_BREAK, *_SPACES]), max_size=6), max_size=8),
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.text(alphabet=st.sampled_from(["a", "é", HARD_BREAK, *_SPACES]), max_size=6),
+                          st.booleans()), max_size=8),
        st.booleans(), st.booleans())
 def test_normalised_text_is_the_regex_collapse_with_every_offset_in_place(pieces, keep_newlines, gaps) -> None:
     # normalised() collapses white space with str.split: it must give what the regex gave,
     # and each character must point at the raw character it stands for (a collapsed run at
-    # its first character). Without gaps the raw text is one run, which has a quick path.
-    raw, at, source_of = SourceText(), 0, []
-    for piece in pieces:
-        raw.append(piece, at)
-        source_of += range(at, at + len(piece))
-        at += len(piece) + (1 if gaps else 0)
+    # its first character). Without gaps or references the raw text is one run, which has
+    # a quick path; a reference (as '&amp;' for '&') gives all its characters one span.
+    raw, at, behind_raw = SourceText(), 0, []
+    for piece, reference in pieces:
+        if reference and piece:
+            raw.append(piece, at, at + 5)
+            behind_raw += [(at, at + 5)] * len(piece)
+            at += 5
+        else:
+            raw.append(piece, at)
+            behind_raw += [(k, k + 1) for k in range(at, at + len(piece))]
+            at += len(piece)
+        at += 1 if gaps else 0
     tidy = raw.normalised(keep_newlines)
     text = raw.text
     first, last = len(text) - len(text.lstrip()), len(text.rstrip())
@@ -122,5 +130,5 @@ def test_normalised_text_is_the_regex_collapse_with_every_offset_in_place(pieces
             behind += [*range(position, run.start()), run.start()]
             position = run.end()
     behind += range(position, last)
-    assert [tidy.start_of(i) for i in range(len(tidy))] == [source_of[k] for k in behind]
-    assert [tidy.end_of(i) for i in range(len(tidy))] == [source_of[k] + 1 for k in behind]
+    assert [tidy.start_of(i) for i in range(len(tidy))] == [behind_raw[k][0] for k in behind]
+    assert [tidy.end_of(i) for i in range(len(tidy))] == [behind_raw[k][1] for k in behind]

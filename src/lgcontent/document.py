@@ -202,21 +202,6 @@ class SourceText:
     def source_span(self) -> tuple[int, int]:
         return self.span(0, self._length)
 
-    def _copy(self, into: "SourceText", low: int, high: int) -> None:
-        """Append ``text[low:high]`` to ``into``, each character with its offsets."""
-        if low >= high:
-            return
-        run = self._run(low)
-        text, at = self.text, self._at
-        while low < high:
-            stop = at[run + 1] if run + 1 < len(at) else self._length
-            piece_end = min(stop, high)
-            end = self._end[run]
-            start = self._src[run] + (low - at[run] if end is None else 0)
-            into.append(text[low:piece_end], start, end)
-            low = piece_end
-            run += 1
-
     def normalised(self, keep_newlines: bool = True) -> "SourceText":
         """Collapse runs of white space to one space and trim both ends.
 
@@ -244,7 +229,13 @@ class SourceText:
         return result
 
     def _work_out_runs(self) -> None:
-        """The runs of normalised text: each character's offsets, from the raw text's."""
+        """The runs of normalised text: each character's offsets, from the raw text's.
+
+        The normalised text is the raw text from ``first`` to ``last`` with each run of
+        messy white space cut to its first character (which becomes a space or a newline
+        but keeps that character's offsets). So its runs are the raw runs over the stretches
+        between those cuts, each stretch taking the cut character with it.
+        """
         assert self._unworked is not None
         raw, keep_newlines, first, last = self._unworked
         self._unworked = None
@@ -252,19 +243,29 @@ class SourceText:
         if len(raw._at) == 1 and raw._end[0] is None:
             self._work_out_plain_runs(text, raw._src[0], first, last)
             return
-        built = SourceText()
+        self._at, self._src, self._end = [], [], []
+        length = 0
         position = first
-        # Only runs that are not already one plain space need rewriting; the text
-        # between them is copied in bulk.
         for run in _MESSY_SPACE.finditer(text, first, last):
-            begin = run.start()
-            raw._copy(built, position, begin)
-            space = "\n" if keep_newlines and HARD_BREAK in run.group() else " "
-            built.append(space, raw.start_of(begin), raw.end_of(begin))
+            length = self._take_runs(raw, position, run.start() + 1, length)
             position = run.end()
-        raw._copy(built, position, last)
-        assert built.text == self.text, "normalised text and its offsets disagree"
-        self._at, self._src, self._end = built._at, built._src, built._end
+        length = self._take_runs(raw, position, last, length)
+        assert length == self._length, "normalised text and its offsets disagree"
+
+    def _take_runs(self, raw: "SourceText", low: int, high: int, length: int) -> int:
+        """Add the runs of ``raw.text[low:high]``, starting at normalised index ``length``;
+        return the normalised length after them."""
+        first_run = bisect.bisect_right(raw._at, low) - 1
+        past_runs = bisect.bisect_left(raw._at, high)
+        end = raw._end[first_run]
+        self._at.append(length)
+        self._src.append(raw._src[first_run] + (low - raw._at[first_run] if end is None else 0))
+        self._end.append(end)
+        shift = length - low
+        self._at += [at + shift for at in raw._at[first_run + 1:past_runs]]
+        self._src += raw._src[first_run + 1:past_runs]
+        self._end += raw._end[first_run + 1:past_runs]
+        return length + high - low
 
     def _work_out_plain_runs(self, text: str, source_start: int, first: int, last: int) -> None:
         """The same, quicker, for raw text that is one run, one source character a character
