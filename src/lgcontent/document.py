@@ -209,8 +209,9 @@ class SourceText:
         break) survives as a newline when ``keep_newlines`` is set, because it
         ends a line the way a full stop does. Newlines in the source are spaces.
 
-        The text is made at once (one regex substitution, in C); the offsets of its
-        characters only when first asked for, as most blocks never need them.
+        The text is made at once (in C: a split and a join, or one regex substitution
+        when line breaks are kept); the offsets of its characters only when first asked
+        for, as most blocks never need them.
         """
         text = self.text
         stripped = text.strip()
@@ -237,7 +238,7 @@ class SourceText:
         between those cuts, each stretch taking the cut character with it.
         """
         assert self._unworked is not None
-        raw, keep_newlines, first, last = self._unworked
+        raw, _, first, last = self._unworked  # (a newline or a space: the offsets are the same)
         self._unworked = None
         text = raw.text
         if len(raw._at) == 1 and raw._end[0] is None:
