@@ -183,7 +183,11 @@ def check_document(doc: Document, rules: Iterable[Rule], accept: re.Pattern[str]
             with time_limit(_time_budget(doc)):
                 while pending:
                     rule = pending[0]
-                    for hit in _hits(doc, rule, blocks[id(rule)]):
+                    rule_blocks = blocks[id(rule)]
+                    if not rule_blocks and rule.checker.text_based:
+                        pending.pop(0)  # its quick tests passed over every block
+                        continue
+                    for hit in _hits(doc, rule, rule_blocks):
                         if accepted and hit.has_match and any(s <= hit.start and hit.end <= e
                                                               for s, e in accepted):
                             continue
