@@ -105,8 +105,8 @@ _SPACES = [chr(c) for c in range(0x110000) if chr(c).isspace()]
 def test_normalised_text_is_the_regex_collapse_with_every_offset_in_place(pieces, keep_newlines, gaps) -> None:
     # normalised() collapses white space with str.split: it must give what the regex gave,
     # and each character must point at the raw character it stands for (a collapsed run at
-    # its first character). Without gaps or references the raw text is one run, which has
-    # a quick path; a reference (as '&amp;' for '&') gives all its characters one span.
+    # its first character). Without gaps or references the raw text is one run; with them,
+    # several. A reference (as '&amp;' for '&') gives all its characters one span.
     raw, at, behind_raw = SourceText(), 0, []
     for piece, reference in pieces:
         if reference and piece:

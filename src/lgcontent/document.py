@@ -240,14 +240,10 @@ class SourceText:
         assert self._unworked is not None
         raw, _, first, last = self._unworked  # (a newline or a space: the offsets are the same)
         self._unworked = None
-        text = raw.text
-        if len(raw._at) == 1 and raw._end[0] is None:
-            self._work_out_plain_runs(text, raw._src[0], first, last)
-            return
         self._at, self._src, self._end = [], [], []
         length = 0
         position = first
-        for run in _MESSY_SPACE.finditer(text, first, last):
+        for run in _MESSY_SPACE.finditer(raw.text, first, last):
             length = self._take_runs(raw, position, run.start() + 1, length)
             position = run.end()
         length = self._take_runs(raw, position, last, length)
@@ -267,25 +263,6 @@ class SourceText:
         self._src += raw._src[first_run + 1:past_runs]
         self._end += raw._end[first_run + 1:past_runs]
         return length + high - low
-
-    def _work_out_plain_runs(self, text: str, source_start: int, first: int, last: int) -> None:
-        """The same, quicker, for raw text that is one run, one source character a character
-        (most blocks): each stretch up to a collapsed space and that space map straight
-        onto the source, so each is one run."""
-        at: list[int] = []
-        src: list[int] = []
-        length = 0
-        position = first
-        for run in _MESSY_SPACE.finditer(text, first, last):
-            at.append(length)
-            src.append(source_start + position)
-            length += run.start() - position + 1  # the stretch, and the space standing for the run
-            position = run.end()
-        at.append(length)
-        src.append(source_start + position)
-        length += last - position
-        assert length == self._length, "normalised text and its offsets disagree"
-        self._at, self._src, self._end = at, src, [None] * len(at)
 
 
 def _space_or_newline(run: re.Match[str]) -> str:
