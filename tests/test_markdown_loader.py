@@ -29,7 +29,7 @@ def test_front_matter_positions_are_the_same_with_libyaml(monkeypatch) -> None:
     for page in (source, on_one_line):
         found = []
         for loader in (yaml.SafeLoader, yaml.CSafeLoader):
-            monkeypatch.setattr("lgcontent.loaders.markdown.SAFE_LOADER", loader)
+            monkeypatch.setattr("lgcontent.yamlfile.SAFE_LOADER", loader)
             doc = load(page)
             found.append((doc.title, doc.description, doc.lang))
         assert found[0] == found[1]
@@ -99,7 +99,6 @@ def test_hard_break_ends_a_line() -> None:
 def test_front_matter_too_deep_for_the_pure_python_parser_is_noted(monkeypatch) -> None:
     # Without libyaml, PyYAML's composer recurses in Python: nesting within the limit
     # can still run out of recursion, which must end as a note, not a failed page.
-    monkeypatch.setattr("lgcontent.loaders.markdown.SAFE_LOADER", yaml.SafeLoader)
     monkeypatch.setattr("lgcontent.yamlfile.SAFE_LOADER", yaml.SafeLoader)
     depth = MAX_DEPTH - 1  # with the mapping around it, the deepest allowed: too deep for pure Python
     doc = load("---\ntitle: " + "[" * depth + "]" * depth + "\n---\nText\n")

@@ -105,6 +105,14 @@ def check_nesting(text: str) -> None:
             depth -= 1
 
 
+def compose_yaml(text: str) -> yaml.Node | None:
+    """``text``'s node tree (for its values' positions), with libyaml when PyYAML has it
+    and never deeper than MAX_DEPTH. Raises yaml.YAMLError, or RecursionError where the
+    pure Python composer runs out of stack first."""
+    check_nesting(text)
+    return yaml.compose(text, Loader=SAFE_LOADER)
+
+
 def load_yaml(text: str, file: str) -> tuple[Any, LineMap]:
     """Parse ``text`` as YAML data. Raises LgcontentError naming file and line."""
     loader = None

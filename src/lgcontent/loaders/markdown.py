@@ -33,7 +33,7 @@ from ..document import (
 )
 from ..suppressions import parse_comment
 from ..text import has_letter_or_digit
-from ..yamlfile import SAFE_LOADER, check_nesting
+from ..yamlfile import compose_yaml
 from .html import parse_fragment
 
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
@@ -402,8 +402,7 @@ class _MarkdownLoader:
 
     def _read_front_matter(self, yaml_text: str, first_line: int) -> None:
         try:
-            check_nesting(yaml_text)  # libyaml would crash on nesting thousands deep
-            node = yaml.compose(yaml_text, Loader=SAFE_LOADER)
+            node = compose_yaml(yaml_text)
         except (yaml.YAMLError, RecursionError) as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f" (line {mark.line + 1 + first_line})" if mark else ""
