@@ -261,20 +261,17 @@ class LowerCasePattern:
 
     def __init__(self, source: str) -> None:
         self.source = source  # written in lower case, compiled without IGNORECASE
-        self._folding: re.Pattern[str] | None = None
 
     @cached_property
     def lower(self) -> re.Pattern[str]:
         """Compiled on first use: with Hyperscan, a run may never need it."""
         return re.compile(self.source)
 
-    @property
+    @cached_property
     def folding(self) -> re.Pattern[str]:
         """The same with IGNORECASE, for text whose lower case is longer: compiled only
         when such text turns up, as compiling it costs more than the rest of start-up."""
-        if self._folding is None:
-            self._folding = re.compile(self.source, re.IGNORECASE)
-        return self._folding
+        return re.compile(self.source, re.IGNORECASE)
 
     def finditer(self, text_: str) -> Iterator[re.Match[str] | TextMatch]:
         lower = _lowered(text_)
