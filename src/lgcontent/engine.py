@@ -59,12 +59,18 @@ _may_compile = True
 PAGES_WORTH_COMPILING = 100
 
 
+def _outgrown(scan: MultiScan | None) -> bool:
+    """Whether ``scan`` was made without a database for a small run, and this run is big
+    enough to compile one: then it is made again."""
+    return scan is not None and _may_compile and scan.could_compile
+
+
 def _scan_for(patterns: set[tuple[str, bool]]) -> MultiScan:
     """A Hyperscan pass that covers ``patterns``: one made for a larger rule list (see
     :func:`prepare`) serves each page format's part of it."""
     for scan in _SCANS:
-        if patterns <= scan.patterns and not (_may_compile and scan.could_compile):
-            return scan  # (one made for a few pages, without a database, is made again for many)
+        if patterns <= scan.patterns and not _outgrown(scan):
+            return scan
     if len(_SCANS) > 8:
         _SCANS.clear()
     _SCANS.append(MultiScan(sorted(patterns), compile=_may_compile))
@@ -104,7 +110,7 @@ def _screens(rules: list[Rule]) -> _Screens:
     """The quick tests of a rule list, made once for each distinct list."""
     key = tuple((id(r), id(r.checker)) for r in rules)  # (not the quick tests: made only when needed)
     made = _SCREENS.get(key)
-    if made is None or (_may_compile and made.scan is not None and made.scan.could_compile):
+    if made is None or _outgrown(made.scan):
         if len(_SCREENS) > 64:
             _SCREENS.clear()
         _SCREENS[key] = _Screens(rules)
