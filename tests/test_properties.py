@@ -18,6 +18,7 @@ from lgcontent.kinds.base import QUOTED
 from lgcontent.errors import InputError
 from lgcontent.packs import load_builtin
 from lgcontent.reporters.json_report import finding_json
+from lgcontent.text import _SENTENCE_END_RE
 
 from conftest import load, source_at
 from test_positions import assert_source_map
@@ -65,6 +66,18 @@ _QUOTED_AS_WRITTEN = re.compile(r"“[^”]{1,300}”|\"[^\"]{1,300}\"|‘[^’]
 @given(st.text(alphabet="ab1_ '\"“”‘’\n.", max_size=40))
 def test_quoted_text_is_found_where_it_was_before(text: str) -> None:
     assert [m.span() for m in QUOTED.finditer(text)] == [m.span() for m in _QUOTED_AS_WRITTEN.finditer(text)]
+
+
+# The sentence stop pattern as first written; the one in use starts with a character class
+# so the engine can skip ahead.
+_SENTENCE_END_AS_WRITTEN = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s|$)|\n")
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet="ab .!?…\n\t\"'”’)]", max_size=30))
+def test_sentence_stops_are_found_where_they_were_before(text: str) -> None:
+    assert ([m.span() for m in _SENTENCE_END_RE.finditer(text)]
+            == [m.span() for m in _SENTENCE_END_AS_WRITTEN.finditer(text)])
 
 
 def _any_finding(data) -> Finding:
