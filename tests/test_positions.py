@@ -52,6 +52,14 @@ class TestLineIndex:
         assert [index.position(source.index(c)) for c in "abcd"] == [(1, 1), (2, 1), (3, 1), (4, 1)]
 
 
+@given(st.text(alphabet="ab\r\n", max_size=30), st.integers(-3, 33), st.integers(-3, 33))
+def test_a_span_is_placed_as_its_two_ends_are(source: str, start: int, end: int) -> None:
+    # positions() searches once when the span ends on its first line; it must agree with
+    # placing each end on its own (an end before the start is placed at the start).
+    index = LineIndex(source)
+    assert index.positions(start, end) == (*index.position(start), *index.position(max(start, end)))
+
+
 class TestHtmlPositions:
     def test_entities_and_inline_tags(self) -> None:
         doc = load("<p>Tom &amp; <b>Jerry</b> &#8212; caf&eacute; <a href='/x'>now</a></p>", "html")

@@ -55,6 +55,19 @@ class LineIndex:
         line = bisect.bisect_right(self._starts, offset) - 1
         return line + 1, offset - self._starts[line] + 1
 
+    def positions(self, start: int, end: int) -> tuple[int, int, int, int]:
+        """1-based (line, column, end line, end column) of a span: one search when it
+        ends on the line it starts on, as nearly every finding does."""
+        start = max(0, min(start, self._length))
+        end = max(start, min(end, self._length))
+        starts = self._starts
+        line = bisect.bisect_right(starts, start) - 1
+        if line + 1 < len(starts) and end >= starts[line + 1]:
+            end_line = bisect.bisect_right(starts, end, line + 1) - 1
+        else:
+            end_line = line
+        return line + 1, start - starts[line] + 1, end_line + 1, end - starts[end_line] + 1
+
     def line_start(self, line: int) -> int:
         """Offset of the first character of 1-based ``line``."""
         return self._starts[max(0, min(line - 1, len(self._starts) - 1))]

@@ -27,10 +27,8 @@ class _SafeParams(dict):
 
 
 def _finding(doc: Document, rule: Rule, hit: Hit) -> Finding:
-    position = doc.lines.position
     start, end = hit.start, hit.end
-    line, column = position(start)
-    end_line, end_column = position(max(end, start))
+    line, column, end_line, end_column = doc.lines.positions(start, end)
     message = rule.message.format_map(_SafeParams(hit.params))
     match = doc.source[start:end] if hit.has_match and end > start else None
     # (positional: a page can have thousands of findings)
@@ -160,8 +158,7 @@ def accepted_spans(doc: Document, accept: re.Pattern[str]) -> list[tuple[int, in
 def _unused(doc: Document, silenced: SuppressionMap) -> list[Finding]:
     result = []
     for comment in silenced.unused():
-        line, column = doc.position(comment.start)
-        end_line, end_column = doc.position(comment.end)
+        line, column, end_line, end_column = doc.lines.positions(comment.start, comment.end)
         names = f" for {', '.join(comment.rules)}" if comment.rules else ""
         result.append(Finding(doc.path, line, column, end_line, end_column, UNUSED_SUPPRESSION,
                               Severity.WARNING, f"This lgcontent-{comment.action} comment{names} does not"

@@ -59,8 +59,7 @@ def _candidates(path: str) -> list[str]:
 
 
 def _place(doc: Document, start: int, end: int, text: str, target: str = "") -> Placed:
-    line, column = doc.position(start)
-    end_line, end_column = doc.position(max(start, end))
+    line, column, end_line, end_column = doc.lines.positions(start, end)
     return Placed(text, line, column, end_line, end_column, doc.source[start:end] or None, target)
 
 
