@@ -18,7 +18,7 @@ from lgcontent.kinds.base import QUOTED
 from lgcontent.errors import InputError
 from lgcontent.packs import load_builtin
 from lgcontent.reporters.json_report import finding_json
-from lgcontent.text import _SENTENCE_END_RE
+from lgcontent.text import _SENTENCE_END_RE, WORD_RE, sentences, syllables
 
 from conftest import load, source_at
 from test_positions import assert_source_map
@@ -78,6 +78,17 @@ _SENTENCE_END_AS_WRITTEN = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s|$)|\n")
 def test_sentence_stops_are_found_where_they_were_before(text: str) -> None:
     assert ([m.span() for m in _SENTENCE_END_RE.finditer(text)]
             == [m.span() for m in _SENTENCE_END_AS_WRITTEN.finditer(text)])
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(["a", "B", "é", "1", "_", "'", "’", ".", "-", "&", "!", "?", "…", "\n", " ",
+                                 "\t", "\"", ")", "e.g", "Mr", "no", "3.5"]), max_size=30).map("".join))
+def test_a_blocks_words_are_its_sentences_words(text: str) -> None:
+    # Readability counts add up sentences' words and syllables: none may be lost or counted twice.
+    found = sentences(text)
+    assert sum(s.words for s in found) == len(WORD_RE.findall(text))
+    assert sum(s.syllables for s in found) == sum(map(syllables, WORD_RE.findall(text)))
+    assert [s.has_words for s in found] == [any(c.isalnum() for c in s.text) for s in found]
 
 
 def _any_finding(data) -> Finding:

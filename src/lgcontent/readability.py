@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Iterable, NamedTuple
 
 from .document import Block
-from .text import WORD_RE, sentences, syllables
+from .text import sentences
 
 
 class TextCounts(NamedTuple):
@@ -36,11 +36,13 @@ EMPTY = TextCounts(0, 0, 0)
 @lru_cache(maxsize=8192)
 def count(text: str) -> TextCounts:
     """Sentences, words and syllables of one block of text."""
-    found = WORD_RE.findall(text)  # not words(): no other rule asks for a whole block's words
-    if not found:
-        return EMPTY
-    n_sentences = sum(1 for s in sentences(text) if s.has_words)
-    return TextCounts(max(1, n_sentences), len(found), sum(map(syllables, found)))
+    n_sentences = n_words = n_syllables = 0
+    for sentence in sentences(text):
+        if sentence.words:
+            n_sentences += 1
+            n_words += sentence.words
+            n_syllables += sentence.syllables
+    return TextCounts(n_sentences, n_words, n_syllables) if n_words else EMPTY
 
 
 def page_counts(blocks: Iterable[Block]) -> TextCounts:

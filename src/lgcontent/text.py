@@ -37,10 +37,19 @@ _SENTENCE_END_RE = re.compile(r"[\n.!?…](?:(?<=\n)|[.!?…]*[\"'”’)\]]*(?=
 
 
 class Sentence(NamedTuple):
+    """One sentence of a block, with its words and syllables counted as it is found:
+    readability scores and sentence length both need them, and a block's words are
+    exactly its sentences' words (no word runs over a sentence's end)."""
+
     start: int  # index into the block text
     end: int
     text: str
-    has_words: bool  # False for a "sentence" of signs only, such as "..." or "-"
+    words: int  # 0 for a "sentence" of signs only, such as "..." or "-"
+    syllables: int
+
+    @property
+    def has_words(self) -> bool:
+        return self.words > 0
 
 
 @lru_cache(maxsize=8192)
@@ -75,7 +84,8 @@ def _ends_sentence(text: str, stop: re.Match[str]) -> bool:
 
 @lru_cache(maxsize=8192)
 def sentences(text: str) -> tuple[Sentence, ...]:
-    """Split one block of text into sentences, with their positions (cached)."""
+    """Split one block of text into sentences, with their positions, words and
+    syllables (cached)."""
     result: list[Sentence] = []
     begin = 0
     for stop in _SENTENCE_END_RE.finditer(text):
@@ -93,7 +103,8 @@ def _append(result: list[Sentence], text: str, begin: int, end: int) -> None:
     if stripped:
         start = begin + len(chunk) - len(chunk.lstrip())
         end = start + len(stripped)
-        result.append(Sentence(start, end, stripped, _LETTER_OR_DIGIT.search(text, start, end) is not None))
+        found = WORD_RE.findall(text, start, end)
+        result.append(Sentence(start, end, stripped, len(found), sum(map(syllables, found))))
 
 
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..document import Block
-from ..text import WORD_RE, sentences
+from ..text import sentences
 from .base import Hit, Kind, Option, block_hit, positive_int
 
 
@@ -20,8 +20,5 @@ class SentenceLength(Kind):
         if len(text) < limit * 2:
             return  # too short to hold a long sentence
         for sentence in sentences(text):
-            if len(sentence.text) <= 2 * limit:
-                continue  # more words than the limit need a space after each of them
-            count = len(WORD_RE.findall(text, sentence.start, sentence.end))
-            if count > limit:
-                yield block_hit(block, sentence.start, sentence.end, words=count, max_words=limit)
+            if sentence.words > limit:
+                yield block_hit(block, sentence.start, sentence.end, words=sentence.words, max_words=limit)
