@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from lgcontent.engine import check_document
@@ -76,3 +78,24 @@ def test_messages_fill_every_placeholder() -> None:
             for finding in findings:
                 assert "''" not in finding.message, (rule.id, finding.message)
                 assert "{" not in finding.message, (rule.id, finding.message)
+
+
+def _consecutive_years(between: str) -> str:
+    return "|".join(f"{y}{between}(?:{y + 1}|{str(y + 1)[2:]})" for y in range(1990, 2040))
+
+
+@pytest.mark.parametrize(("rule_id", "guard"), [("formatting.financial-year", r"(?!(?:19|20)\d\d/\d\d\b)"),
+                                                ("formatting.financial-year-words", "")])
+def test_financial_year_patterns_match_as_the_plain_list_of_pairs_did(rule_id: str, guard: str) -> None:
+    # The rules list the consecutive pairs in a lookahead, with the dashes written once (for a
+    # quick compile); they must find exactly what the plain list of 50 pairs with dashes found.
+    rule = next(r for r in RULES if r.id == rule_id)
+    written = re.compile(rule.options["pattern"])
+    pairs = _consecutive_years(r"\s?[-–—/]\s?")
+    plain = re.compile(rf"\b{guard}(?:{pairs})\b")
+    for year in range(1988, 2043):
+        for second in {str(year + 1), str(year + 1)[2:], str(year + 2)[2:], str(year + 11), str(year)[1:]}:
+            for between in ("-", "–", " — ", "/", " / ", "", " to ", "_"):
+                for before, after in (("", ""), ("a", "1"), ("/", "/25"), (" ", "."), ("1", "_")):
+                    text = f"{before}{year}{between}{second}{after}"
+                    assert [m.span() for m in written.finditer(text)] == [m.span() for m in plain.finditer(text)], text
