@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from lgcontent.document import HARD_BREAK, SourceText
 from lgcontent.engine import check_document
 from lgcontent.findings import Finding, Severity
-from lgcontent.kinds.base import QUOTED
+from lgcontent.kinds import base
+from lgcontent.kinds.base import QUOTED, _atoms, phrase_matcher, trie_regex
 from lgcontent.errors import InputError
 from lgcontent.packs import load_builtin
 from lgcontent.reporters.json_report import finding_json
@@ -89,6 +90,29 @@ def test_a_blocks_words_are_its_sentences_words(text: str) -> None:
     assert sum(s.words for s in found) == len(WORD_RE.findall(text))
     assert sum(s.syllables for s in found) == sum(map(syllables, WORD_RE.findall(text)))
     assert [s.has_words for s in found] == [any(c.isalnum() for c in s.text) for s in found]
+
+
+def _phrase_regex_as_first_written(phrases: list[str]) -> re.Pattern[str]:
+    body = trie_regex(_atoms(phrase, False) for phrase in phrases)
+    left = r"\b(?<![\-’'])" if all(p.strip()[:1].isalnum() for p in phrases) else r"(?<![\w\-’'])"
+    return re.compile(rf"{left}(?:{body})(?![\w’]|-\w|'\w)")
+
+
+_WORDISH = st.text(alphabet="ab-’' .", min_size=1, max_size=5).filter(lambda w: w.strip())
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_WORDISH, min_size=1, max_size=12), st.text(alphabet="ab-’' .\n_1", max_size=40),
+       st.sampled_from([0, base.FEW_FIRST_CHARACTERS]))
+def test_phrase_lists_match_where_they_did_before(phrases: list[str], text: str, few: int) -> None:
+    # Short lists put the "not after a word" test after each first character, so the engine
+    # can skip ahead; long lists keep it in front. Either way the matches must not move.
+    saved, base.FEW_FIRST_CHARACTERS = base.FEW_FIRST_CHARACTERS, few
+    try:
+        found = phrase_matcher(phrases).finditer(text)
+    finally:
+        base.FEW_FIRST_CHARACTERS = saved
+    assert [m.span() for m in found] == [m.span() for m in _phrase_regex_as_first_written(phrases).finditer(text)]
 
 
 def _any_finding(data) -> Finding:

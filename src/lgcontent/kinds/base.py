@@ -203,22 +203,23 @@ def _atoms(phrase: str, case_sensitive: bool) -> list[str]:
     return [r"\s+" if ch == " " else "['’]" if ch in "'’" else re.escape(ch) for ch in text]
 
 
-def trie_regex(sequences: Iterable[Iterable[str]]) -> str:
+def trie_regex(sequences: Iterable[Iterable[str]], after_first: str = "") -> str:
     """A regex for any of ``sequences`` of regex pieces, merged into a trie: where
-    several start alike the longest is found, in time that does not grow with the list."""
+    several start alike the longest is found, in time that does not grow with the list.
+    ``after_first`` is written straight after each first piece."""
     trie: dict = {}
     for pieces in sequences:
         node = trie
         for piece in pieces:
             node = node.setdefault(piece, {})
         node[""] = {}
-    return _trie_regex(trie)
+    return _trie_regex(trie, after_first)
 
 
-def _trie_regex(node: dict) -> str:
+def _trie_regex(node: dict, after_piece: str = "") -> str:
     """A regex for a trie of pieces: shared beginnings are written once ('foo(?:bar)?')."""
     ends = "" in node
-    branches = [piece + _trie_regex(child) for piece, child in sorted(node.items()) if piece != ""]
+    branches = [piece + after_piece + _trie_regex(child) for piece, child in sorted(node.items()) if piece != ""]
     if not branches:
         return ""
     body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
@@ -283,10 +284,11 @@ class LowerCasePattern:
 class PhraseMatcher:
     """Finds whole words and phrases, case-insensitively unless asked otherwise."""
 
-    def __init__(self, body: str, case_sensitive: bool, starts_with_word: bool) -> None:
-        left = r"\b(?<![\-’'])" if starts_with_word else r"(?<![\w\-’'])"
-        source = rf"{left}(?:{body})(?![\w’]|-\w|'\w)"
-        self.source, self.case_sensitive = source, case_sensitive
+    def __init__(self, start: str, case_sensitive: bool) -> None:
+        """``start``: a regex for how the phrases start, with the test that no letter,
+        digit, hyphen or apostrophe comes before them; the test of how they end is added."""
+        self.source = rf"{start}(?![\w’]|-\w|'\w)"
+        self.case_sensitive = case_sensitive
 
     @cached_property
     def _search(self) -> re.Pattern[str] | LowerCasePattern:
@@ -304,9 +306,20 @@ def phrase_matcher(phrases: tuple[str, ...] | list[str], case_sensitive: bool = 
     The phrases are merged into a trie, so a list of thousands of words becomes one
     regex whose matching time does not grow with the length of the list.
     """
-    body = trie_regex(_atoms(phrase, case_sensitive) for phrase in phrases)
-    starts_with_word = all(p.strip()[:1].isalnum() for p in phrases)
-    return PhraseMatcher(body, case_sensitive, starts_with_word)
+    atoms = [_atoms(phrase, case_sensitive) for phrase in phrases]
+    if len({pieces[0] for pieces in atoms}) <= FEW_FIRST_CHARACTERS:
+        # Each branch starts with its first character, so the regex engine skips in C to
+        # the next place one of them is; the test of what comes before is made just after.
+        return PhraseMatcher(trie_regex(atoms, after_first=r"(?<![\w\-’'].)"), case_sensitive)
+    body = trie_regex(atoms)
+    # (Before a letter or digit, \b is a quicker way of saying "not after a letter or digit".)
+    left = r"\b(?<![\-’'])" if all(p.strip()[:1].isalnum() for p in phrases) else r"(?<![\w\-’'])"
+    return PhraseMatcher(f"{left}(?:{body})", case_sensitive)
+
+
+#: Phrase lists that start with at most this many characters are searched by their first
+#: character (5 to 15 times faster for one or two; a little slower for many).
+FEW_FIRST_CHARACTERS = 9
 
 
 def phrase_key(found: str) -> str:
