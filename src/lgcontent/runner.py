@@ -155,18 +155,16 @@ def _work(path: str) -> tuple[PageResult, Any]:
 
 def _check_in_processes(sources: list, rules_for: Callable[[str], list[Rule]],
                         options: CheckOptions) -> Iterator[PageResult]:
-    """Check files in a pool of forked processes; results come back in input order."""
-    import multiprocessing
+    """Check files in forked worker processes; results come back in input order, and a
+    worker that dies (out of memory, say) costs only the page it was checking."""
+    from .workers import run_in_workers
 
     global _WORKER
     _WORKER = (rules_for, options)  # forked workers inherit the rules: nothing is pickled
     files = [s.path for s in sources if isinstance(s, PageSource)]
-    context = multiprocessing.get_context("fork")
-    pool = context.Pool(min(options.jobs, len(files)))
+    # Small chunks keep every worker busy to the end (pages differ a lot in size).
+    results = run_in_workers(_work, files, options.jobs, max(1, min(8, len(files) // (options.jobs * 16))), _lost)
     try:
-        # Small chunks keep every worker busy to the end (pages differ a lot in size);
-        # results still come back in input order.
-        results = pool.imap(_work, files, chunksize=max(1, min(8, len(files) // (options.jobs * 16))))
         for item in sources:
             if isinstance(item, InputError):
                 yield PageResult(item.path, error=item.message)
@@ -175,11 +173,15 @@ def _check_in_processes(sources: list, rules_for: Callable[[str], list[Rule]],
             if summary is not None and options.site is not None:
                 options.site.pages.append(summary)
             yield result
-        pool.close()
     finally:
-        pool.terminate()
-        pool.join()
+        results.close()  # stops the workers at once if the caller stopped early
         _WORKER = None
+
+
+def _lost(path: str, reason: str) -> tuple[PageResult, None]:
+    """The result for a page whose worker process stopped while checking it."""
+    return PageResult(path, error=f"could not be checked: {reason}. This can happen when memory runs out;"
+                      " if it happens again, please report it"), None
 
 
 def _outside_baseline(findings: list[Finding],

@@ -1,0 +1,107 @@
+"""Worker processes for --jobs: results in order, and a worker that dies costs one item."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from lgcontent.workers import run_in_workers
+
+
+def _square(n: int) -> int:
+    return n * n
+
+
+def _lost(n: int, reason: str) -> str:
+    return f"lost {n}: {reason}"
+
+
+def _dies_on(*victims: int):
+    def work(n: int) -> int:
+        if n in victims:
+            os.kill(os.getpid(), signal.SIGKILL)  # as the system's out-of-memory killer would
+        return n * n
+    return work
+
+
+@pytest.mark.parametrize(("jobs", "chunk_size"), [(1, 1), (2, 1), (2, 3), (3, 8)])
+def test_results_come_back_in_input_order(jobs: int, chunk_size: int) -> None:
+    items = list(range(50))
+    assert list(run_in_workers(_square, items, jobs, chunk_size, _lost)) == [n * n for n in items]
+
+
+@pytest.mark.parametrize(("jobs", "chunk_size"), [(1, 1), (2, 1), (2, 4), (3, 8)])
+def test_a_worker_that_dies_costs_only_the_item_it_was_on(jobs: int, chunk_size: int) -> None:
+    results = list(run_in_workers(_dies_on(7, 8, 30), list(range(40)), jobs, chunk_size, _lost))
+    for n in (7, 8, 30):
+        assert results[n] == f"lost {n}: the process checking it was stopped by SIGKILL"
+    assert [r for n, r in enumerate(results) if n not in (7, 8, 30)] == [
+        n * n for n in range(40) if n not in (7, 8, 30)]
+    assert multiprocessing.active_children() == []
+
+
+def test_every_worker_dying_still_ends() -> None:
+    results = list(run_in_workers(_dies_on(*range(6)), list(range(6)), 2, 2, _lost))
+    assert results == [f"lost {n}: the process checking it was stopped by SIGKILL" for n in range(6)]
+
+
+def test_work_that_raises_is_reported_for_its_item_only() -> None:
+    def work(n: int) -> int:
+        if n == 3:
+            raise ValueError("bad item")
+        return n
+
+    assert list(run_in_workers(work, list(range(6)), 2, 2, _lost)) == [0, 1, 2, "lost 3: ValueError: bad item", 4, 5]
+
+
+def test_stopping_early_stops_the_workers() -> None:
+    results = run_in_workers(_square, list(range(1000)), 2, 1, _lost)
+    assert next(results) == 0
+    results.close()
+    assert multiprocessing.active_children() == []
+
+
+def _children(pid: int) -> list[int]:
+    """Process ids of the children of ``pid`` (Linux)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(n) for n in (task / "children").read_text().split()]
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux's /proc to find the workers")
+def test_a_killed_worker_does_not_hang_the_check(tmp_path: Path) -> None:
+    # multiprocessing.Pool waited for ever for a killed worker's page: the run must end,
+    # report that page as not checked (exit status 2), and check every other page.
+    site = tmp_path / "export"
+    site.mkdir()
+    pages = 3000  # some seconds of checking: the kill comes mid-run
+    for n in range(pages):
+        (site / f"p{n}.md").write_text(f"# Page {n}\n\nWe will utilise the tip {n} times.\n" * 40)
+    report = tmp_path / "report.json"
+    proc = subprocess.Popen([sys.executable, "-m", "lgcontent", "check", str(site), "--jobs", "2",
+                             "--format", "json", "--output", str(report)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    workers: list[int] = []
+    deadline = time.monotonic() + 20
+    while len(workers) < 2 and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+        workers = _children(proc.pid)
+    assert len(workers) == 2, "the check did not start two workers"
+    time.sleep(0.3)  # let it get going
+    os.kill(workers[0], signal.SIGKILL)
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 2, stderr.decode()
+    data = json.loads(report.read_text())
+    assert len(data["unchecked"]) == 1
+    assert "stopped by SIGKILL" in data["unchecked"][0]["message"]
+    assert data["summary"]["pages"] + 1 == pages
+    assert b"Traceback" not in stderr
