@@ -89,8 +89,9 @@ def run_in_workers(work: Callable[[Item], Result], items: list[Item], jobs: int,
     the order of ``items``. An item whose worker died, or whose work raised, yields
     ``lost(item, reason)`` instead."""
     context = multiprocessing.get_context("fork")
+    numbered = list(enumerate(items))
     todo: deque[list[tuple[int, Item]]] = deque(
-        [list(enumerate(items))[start:start + chunk_size] for start in range(0, len(items), chunk_size)])
+        numbered[start:start + chunk_size] for start in range(0, len(numbered), chunk_size))
     done: dict[int, Result] = {}
     workers: list[_Worker] = []
     next_index = 0
