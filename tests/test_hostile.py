@@ -97,6 +97,17 @@ def test_markdown_with_10000_list_items(tmp_path: Path) -> None:
     assert "structure.list-length" in {f["rule"] for f in data["findings"]}
 
 
+@pytest.mark.parametrize("tag", ["b", "em", "u"])
+def test_thousands_of_unclosed_formatting_tags(tmp_path: Path, tag: str) -> None:
+    # Each piece of text went into every open bold or italic mark: 20,000 unclosed tags
+    # took minutes. Marks nested past a few levels are not recorded; the text is checked.
+    page = tmp_path / "unclosed.html"
+    page.write_text("<p>Please utilise " + f"<{tag}>word " * 40_000 + "</p>")
+    proc = run_process("check", str(page), "--format", "json", timeout=60)
+    rules = {f["rule"] for f in json.loads(proc.stdout)["findings"]}
+    assert {"plain-english.please", "plain-english.words-to-avoid"} <= rules, rules
+
+
 def test_missing_and_unreadable_paths(tmp_path: Path) -> None:
     good = tmp_path / "good.md"
     good.write_text(GOOD)

@@ -85,6 +85,10 @@ _MAX_WALK = 256
 _NO_ATTRIBUTES: dict[str, str] = {}  # shared: attributes are only ever read
 _INLINE_CODE = frozenset({"code", "kbd", "samp"})
 _MARK_OF_TAG = {"b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline"}
+# Every piece of text is added to each open mark, so a page of thousands of unclosed <b>
+# tags took time that grew with the square of their number (20,000: minutes). Marks
+# nested deeper than this are not recorded; real pages nest two or three.
+_MAX_OPEN_MARKS = 8
 
 _CONTENT_ATTR = re.compile(r"""\bcontent\s*=\s*(["']?)""", re.IGNORECASE)
 _LANG_ATTR = re.compile(r"""\blang\s*=\s*(["']?)""", re.IGNORECASE)
@@ -290,7 +294,7 @@ class _PageParser(TokenReader):
                         in_heading=frame.kind == "heading", label=attrs.get("aria-label", "").strip(),
                         in_list=frame.item is not None)
             self._link = (link, SourceText(), frame, frame.region)
-        elif tag in _MARK_OF_TAG and not frame.skip:
+        elif tag in _MARK_OF_TAG and not frame.skip and len(self._marks) < _MAX_OPEN_MARKS:
             self._marks.append((_MARK_OF_TAG[tag], SourceText(), frame))
         elif frame.kind == "heading" and tag[0] == "h" and tag[1:].isdigit() and not frame.skip:
             self._heading = (frame.level, start, SourceText(), frame)
