@@ -108,6 +108,17 @@ def test_thousands_of_unclosed_formatting_tags(tmp_path: Path, tag: str) -> None
     assert {"plain-english.please", "plain-english.words-to-avoid"} <= rules, rules
 
 
+def test_thousands_of_quoted_and_unquoted_matches_in_one_paragraph(tmp_path: Path) -> None:
+    # Each match was compared with every quoted span in turn: 20,000 of each ran into the
+    # page's time limit, and the rule's findings were left out.
+    page = tmp_path / "quoted.md"
+    page.write_text("Text " + '"utilise" and utilise ' * 20_000 + "\n")
+    proc = run_process("check", str(page), "--format", "json", timeout=60)
+    assert b"took too long" not in proc.stderr
+    found = [f for f in json.loads(proc.stdout)["findings"] if f["rule"] == "plain-english.words-to-avoid"]
+    assert len(found) == 20_000  # the unquoted ones only
+
+
 def test_missing_and_unreadable_paths(tmp_path: Path) -> None:
     good = tmp_path / "good.md"
     good.write_text(GOOD)

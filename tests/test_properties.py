@@ -19,6 +19,7 @@ from lgcontent.kinds.base import QUOTED, _atoms, phrase_matcher, trie_regex
 from lgcontent.errors import InputError
 from lgcontent.packs import load_builtin
 from lgcontent.reporters.json_report import finding_json
+from lgcontent.spans import SpanSet
 from lgcontent.text import _SENTENCE_END_RE, WORD_RE, sentences, syllables
 
 from conftest import load, source_at
@@ -113,6 +114,16 @@ def test_phrase_lists_match_where_they_did_before(phrases: list[str], text: str,
     finally:
         base.FEW_FIRST_CHARACTERS = saved
     assert [m.span() for m in found] == [m.span() for m in _phrase_regex_as_first_written(phrases).finditer(text)]
+
+
+_SPAN = st.tuples(st.integers(0, 30), st.integers(0, 30)).map(sorted).map(tuple)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_SPAN, max_size=12), _SPAN)
+def test_a_span_set_covers_what_one_of_its_spans_covers(spans: list[tuple[int, int]], probe: tuple[int, int]) -> None:
+    expected = any(s <= probe[0] and probe[1] <= e for s, e in spans)
+    assert SpanSet(spans).covers(*probe) == expected
 
 
 def _any_finding(data) -> Finding:

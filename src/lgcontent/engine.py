@@ -15,6 +15,7 @@ from .kinds import Hit
 from .kinds.multiscan import MultiScan
 from .kinds.prefilter import Screen
 from .packs import Rule
+from .spans import SpanSet
 from .suppressions import SuppressionMap
 from .timelimit import TimeLimitExceeded, time_limit
 
@@ -175,7 +176,7 @@ def check_document(doc: Document, rules: Iterable[Rule], accept: re.Pattern[str]
     With ``report_unused``, suppression comments that silenced nothing become findings.
     """
     silenced = SuppressionMap(doc.suppressions) if doc.suppressions else None  # (most pages have none)
-    accepted = accepted_spans(doc, accept) if accept is not None else []
+    accepted = SpanSet(accepted_spans(doc, accept) if accept is not None else ())
     findings: dict[tuple[str, int, int], Finding] = {}
     pending = [rule for rule in rules if doc.format in rule.formats]
     blocks = dict(zip(map(id, pending), _blocks_by_rule(doc, pending)))
@@ -191,8 +192,7 @@ def check_document(doc: Document, rules: Iterable[Rule], accept: re.Pattern[str]
                         pending.pop(0)  # its quick tests passed over every block
                         continue
                     for hit in _hits(doc, rule, rule_blocks):
-                        if accepted and hit.has_match and any(s <= hit.start and hit.end <= e
-                                                              for s, e in accepted):
+                        if accepted and hit.has_match and accepted.covers(hit.start, hit.end):
                             continue
                         finding = _finding(doc, rule, hit)
                         if silenced is not None and silenced.silenced((rule.id, rule.group, rule.pack),

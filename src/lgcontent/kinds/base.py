@@ -13,6 +13,7 @@ from functools import cached_property, lru_cache
 from typing import Any, Callable, ClassVar, Iterable, Iterator
 
 from ..document import Block, Document
+from ..spans import SpanSet
 from ..timelimit import TimeLimitExceeded, time_limit
 
 
@@ -336,15 +337,16 @@ QUOTED = re.compile(r"“[^”]{1,300}”|\"[^\"]{1,300}\"|‘[^’]{1,300}’|'
 def matches_outside(pattern: re.Pattern[str] | PhraseMatcher, exceptions: PhraseMatcher | None,
                     text_: str) -> Iterator[re.Match[str] | TextMatch]:
     """Non-empty matches of ``pattern`` outside quotation marks and ``exceptions``."""
-    excluded: list[tuple[int, int]] | None = None
+    excluded: SpanSet | None = None
     for found in pattern.finditer(text_):
         if found.end() == found.start():
             continue  # an empty match points at nothing
         if excluded is None:
-            excluded = [m.span() for m in QUOTED.finditer(text_)]
+            spans = [m.span() for m in QUOTED.finditer(text_)]
             if exceptions is not None:
-                excluded += [m.span() for m in exceptions.finditer(text_)]
-        if any(s <= found.start() and found.end() <= e for s, e in excluded):
+                spans += [m.span() for m in exceptions.finditer(text_)]
+            excluded = SpanSet(spans)
+        if excluded.covers(found.start(), found.end()):
             continue
         yield found
 
