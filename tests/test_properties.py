@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lgcontent.document import HARD_BREAK, SourceText
+from lgcontent.document import HARD_BREAK, SourceText, Suppression
 from lgcontent.engine import check_document
 from lgcontent.findings import Finding, Severity
 from lgcontent.kinds import base
@@ -20,6 +20,7 @@ from lgcontent.errors import InputError
 from lgcontent.packs import load_builtin
 from lgcontent.reporters.json_report import finding_json
 from lgcontent.spans import SpanSet
+from lgcontent.suppressions import SuppressionMap
 from lgcontent.text import _SENTENCE_END_RE, WORD_RE, sentences, syllables
 
 from conftest import load, source_at
@@ -124,6 +125,66 @@ _SPAN = st.tuples(st.integers(0, 30), st.integers(0, 30)).map(sorted).map(tuple)
 def test_a_span_set_covers_what_one_of_its_spans_covers(spans: list[tuple[int, int]], probe: tuple[int, int]) -> None:
     expected = any(s <= probe[0] and probe[1] <= e for s, e in spans)
     assert SpanSet(spans).covers(*probe) == expected
+
+
+class _SuppressionsAsFirstWritten:
+    """The suppression lookup as first written: every range asked in turn, in order."""
+
+    def __init__(self, suppressions: list[Suppression]) -> None:
+        self.next_line: dict[int, list[Suppression]] = {}
+        self.ranges: list[tuple[int, int | None, Suppression]] = []
+        self.used: set[int] = set()
+        self.disables: list[Suppression] = []
+        open_ranges: list[Suppression] = []
+        for s in sorted(suppressions, key=lambda s: s.line):
+            if s.action == "disable-next-line":
+                self.next_line.setdefault(s.end_line + 1, []).append(s)
+                self.disables.append(s)
+            elif s.action == "disable":
+                open_ranges.append(s)
+                self.disables.append(s)
+            else:
+                still_open = []
+                for opened in open_ranges:
+                    if not s.rules or opened.rules and set(opened.rules) <= set(s.rules):
+                        self.ranges.append((opened.line, s.line, opened))
+                    else:
+                        still_open.append(opened)
+                open_ranges = still_open
+        self.ranges.extend((opened.line, None, opened) for opened in open_ranges)
+
+    def silenced(self, names: tuple[str, ...], line: int) -> bool:
+        def covers(rules: tuple[str, ...]) -> bool:
+            return not rules or any(name in rules for name in names)
+        for s in self.next_line.get(line, ()):
+            if covers(s.rules):
+                self.used.add(id(s))
+                return True
+        for first, last, s in self.ranges:
+            if first <= line and (last is None or line <= last) and covers(s.rules):
+                self.used.add(id(s))
+                return True
+        return False
+
+
+_RULE_NAMES = ["a.x", "a.y", "b.z", "a", "b", "pack"]
+_COMMENT = st.builds(
+    lambda action, rules, line: Suppression(action, tuple(rules), line, line),
+    st.sampled_from(["disable", "enable", "disable-next-line"]),
+    st.lists(st.sampled_from(_RULE_NAMES), max_size=2, unique=True), st.integers(1, 30))
+_QUERY = st.tuples(st.sampled_from([("a.x", "a", "pack"), ("a.y", "a", "pack"), ("b.z", "b", "pack")]),
+                   st.integers(1, 35))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_COMMENT, max_size=12), st.lists(_QUERY, max_size=20))
+def test_suppressions_silence_and_get_credit_as_before(comments: list[Suppression], queries) -> None:
+    # Ranges are looked up by line now, not asked in turn; the same findings must be
+    # silenced, with the credit (for --report-unused-suppressions) going to the same comment.
+    reference, indexed = _SuppressionsAsFirstWritten(comments), SuppressionMap(comments)
+    for names, line in queries:
+        assert indexed.silenced(names, line) == reference.silenced(names, line), (names, line)
+    assert indexed.unused() == [s for s in reference.disables if id(s) not in reference.used]
 
 
 def _any_finding(data) -> Finding:

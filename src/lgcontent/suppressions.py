@@ -14,6 +14,8 @@ name means all its rules.
 
 from __future__ import annotations
 
+import bisect
+import heapq
 import re
 
 from .document import LineIndex, Suppression
@@ -44,6 +46,29 @@ def parse_comment(body: str, start: int, end: int, lines: LineIndex) -> Suppress
     )
 
 
+def _first_covering(ranges: list[tuple[int, int, int | None]]) -> tuple[list[int], list[int | None]]:
+    """For ranges (position, first line, last line or None for "to the end"), the lines
+    where the lowest position among the ranges covering a line changes, and that
+    position from each of those lines on (None: no range covers it)."""
+    starting: dict[int, list[tuple[int, int | None]]] = {}
+    for position, first, last in ranges:
+        starting.setdefault(first, []).append((position, last))
+    events = sorted(set(starting) | {last + 1 for _, _, last in ranges if last is not None})
+    covering: list[tuple[int, int | None]] = []  # a heap of (position, last line)
+    lines: list[int] = []
+    positions: list[int | None] = []
+    for line in events:
+        for entry in starting.get(line, ()):
+            heapq.heappush(covering, entry)
+        while covering and covering[0][1] is not None and covering[0][1] < line:
+            heapq.heappop(covering)  # ended before this line
+        position = covering[0][0] if covering else None
+        if not positions or positions[-1] != position:
+            lines.append(line)
+            positions.append(position)
+    return lines, positions
+
+
 class SuppressionMap:
     """Answers 'is this rule silenced on this line?' for one document, and remembers
     which comments silenced something (for --report-unused-suppressions)."""
@@ -71,6 +96,14 @@ class SuppressionMap:
                         still_open.append(opened)
                 open_ranges = still_open
         self._ranges.extend((opened.line, None, opened) for opened in open_ranges)
+        # For each name a range names ("" for ranges that name none), where the first
+        # such range (in the order above) that covers a line changes: a finding asks a
+        # few binary searches, not every range (thousands of comments took seconds).
+        by_name: dict[str, list[tuple[int, int, int | None]]] = {}
+        for position, (first, last, s) in enumerate(self._ranges):
+            for name in s.rules or ("",):
+                by_name.setdefault(name, []).append((position, first, last))
+        self._first_covering = {name: _first_covering(ranges) for name, ranges in by_name.items()}
 
     @staticmethod
     def _covers(rules: tuple[str, ...], names: tuple[str, ...]) -> bool:
@@ -82,11 +115,18 @@ class SuppressionMap:
             if self._covers(s.rules, names):
                 self._used.add(id(s))
                 return True
-        for first, last, s in self._ranges:
-            if first <= line and (last is None or line <= last) and self._covers(s.rules, names):
-                self._used.add(id(s))
-                return True
-        return False
+        found = None
+        for name in ("", *names):
+            steps = self._first_covering.get(name)
+            if steps is not None:
+                lines, positions = steps
+                position = positions[bisect.bisect_right(lines, line) - 1] if lines and lines[0] <= line else None
+                if position is not None and (found is None or position < found):
+                    found = position
+        if found is None:
+            return False
+        self._used.add(id(self._ranges[found][2]))  # the first range that covers it
+        return True
 
     def unused(self) -> list[Suppression]:
         """Disable comments that silenced nothing."""
