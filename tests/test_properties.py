@@ -127,44 +127,19 @@ def test_a_span_set_covers_what_one_of_its_spans_covers(spans: list[tuple[int, i
     assert SpanSet(spans).covers(*probe) == expected
 
 
-class _SuppressionsAsFirstWritten:
-    """The suppression lookup as first written: every range asked in turn, in order."""
-
-    def __init__(self, suppressions: list[Suppression]) -> None:
-        self.next_line: dict[int, list[Suppression]] = {}
-        self.ranges: list[tuple[int, int | None, Suppression]] = []
-        self.used: set[int] = set()
-        self.disables: list[Suppression] = []
-        open_ranges: list[Suppression] = []
-        for s in sorted(suppressions, key=lambda s: s.line):
-            if s.action == "disable-next-line":
-                self.next_line.setdefault(s.end_line + 1, []).append(s)
-                self.disables.append(s)
-            elif s.action == "disable":
-                open_ranges.append(s)
-                self.disables.append(s)
-            else:
-                still_open = []
-                for opened in open_ranges:
-                    if not s.rules or opened.rules and set(opened.rules) <= set(s.rules):
-                        self.ranges.append((opened.line, s.line, opened))
-                    else:
-                        still_open.append(opened)
-                open_ranges = still_open
-        self.ranges.extend((opened.line, None, opened) for opened in open_ranges)
-
-    def silenced(self, names: tuple[str, ...], line: int) -> bool:
-        def covers(rules: tuple[str, ...]) -> bool:
-            return not rules or any(name in rules for name in names)
-        for s in self.next_line.get(line, ()):
-            if covers(s.rules):
-                self.used.add(id(s))
-                return True
-        for first, last, s in self.ranges:
-            if first <= line and (last is None or line <= last) and covers(s.rules):
-                self.used.add(id(s))
-                return True
-        return False
+def _silenced_as_first_written(table: SuppressionMap, used: set[int], names: tuple[str, ...], line: int) -> bool:
+    """The lookup as first written: every range of ``table`` asked in turn, in order."""
+    def covers(rules: tuple[str, ...]) -> bool:
+        return not rules or any(name in rules for name in names)
+    for s in table._next_line.get(line, ()):
+        if covers(s.rules):
+            used.add(id(s))
+            return True
+    for first, last, s in table._ranges:
+        if first <= line and (last is None or line <= last) and covers(s.rules):
+            used.add(id(s))
+            return True
+    return False
 
 
 _RULE_NAMES = ["a.x", "a.y", "b.z", "a", "b", "pack"]
@@ -181,10 +156,10 @@ _QUERY = st.tuples(st.sampled_from([("a.x", "a", "pack"), ("a.y", "a", "pack"), 
 def test_suppressions_silence_and_get_credit_as_before(comments: list[Suppression], queries) -> None:
     # Ranges are looked up by line now, not asked in turn; the same findings must be
     # silenced, with the credit (for --report-unused-suppressions) going to the same comment.
-    reference, indexed = _SuppressionsAsFirstWritten(comments), SuppressionMap(comments)
+    indexed, used = SuppressionMap(comments), set()
     for names, line in queries:
-        assert indexed.silenced(names, line) == reference.silenced(names, line), (names, line)
-    assert indexed.unused() == [s for s in reference.disables if id(s) not in reference.used]
+        assert indexed.silenced(names, line) == _silenced_as_first_written(indexed, used, names, line), (names, line)
+    assert indexed.unused() == [s for s in indexed._disables if id(s) not in used]
 
 
 def _any_finding(data) -> Finding:
