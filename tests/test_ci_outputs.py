@@ -53,6 +53,22 @@ def test_junit_fail_on_warning_makes_warnings_failures(tmp_path: Path) -> None:
     assert suite.failures == sum(1 for f in data["findings"] if f["severity"] in ("error", "warning"))
 
 
+def test_junit_shows_only_the_part_of_a_long_line_around_each_finding(tmp_path: Path) -> None:
+    # A minified page is one long line: each finding showed all of it (2,000 findings on a
+    # 60 KB line made a 130 MB report). Now a window around the finding, and still valid.
+    page = tmp_path / "one-line.md"
+    page.write_text("Text " + "plain words here and we utilise it. " * 2000)
+    report = tmp_path / "report.xml"
+    run("check", str(page), "--output", f"junit:{report}")
+    assert JUNIT_XSD.validate(etree.parse(str(report)))
+    cases = [c for c in next(iter(junitparser.JUnitXml.fromfile(str(report)))) if "words-to-avoid" in c.name]
+    assert len(cases) == 2000
+    for case in cases:
+        shown = case.result[0].text.splitlines()[1]
+        assert "utilise" in shown and len(shown) <= 162
+    assert report.stat().st_size < 3_000_000
+
+
 def test_sarif_validates_with_rules_and_regions(tmp_path: Path) -> None:
     report = tmp_path / "report.sarif"
     (tmp_path / "hostile.html").write_text(HOSTILE)

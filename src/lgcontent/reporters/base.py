@@ -36,6 +36,23 @@ def xml_safe(text: str) -> str:
     return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
+def excerpt(source_line: str, start: int, end: int, width: int) -> tuple[str, int, int]:
+    """A window of one source line around [start, end), and the match's place in it.
+    (A minified page is one line of megabytes: a report shows only the part around.)"""
+    text = source_line.rstrip()
+    lead = len(text) - len(text.lstrip())
+    text = text[lead:]
+    start, end = max(0, start - lead), max(0, end - lead)
+    end = max(start + 1, min(end, len(text)))
+    if len(text) <= width:
+        return text, start, end
+    left = max(0, min(start - width // 3, len(text) - width))
+    window = text[left:left + width]
+    prefix = "…" if left > 0 else ""
+    suffix = "…" if left + width < len(text) else ""
+    return prefix + window + suffix, start - left + len(prefix), min(end - left, width) + len(prefix)
+
+
 def one_line(text: str) -> str:
     """Page text on one line: line breaks become spaces."""
     return printable(text).replace("\n", " ").replace("\t", " ")

@@ -16,7 +16,7 @@ from rich.text import Text
 
 from ..findings import Finding, PageResult, Severity
 from ..summary import Summary
-from .base import ReportContext, Reporter, one_line, printable
+from .base import ReportContext, Reporter, excerpt, one_line, printable
 
 SEVERITY_STYLE = {
     Severity.ERROR: "bold red",
@@ -29,22 +29,6 @@ INDENT = 22  # where messages, excerpts and suggestions start
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
-
-
-def excerpt(source_line: str, start: int, end: int, width: int = EXCERPT_WIDTH) -> tuple[str, int, int]:
-    """A window of one source line around [start, end), and the match's place in it."""
-    text = source_line.rstrip()
-    lead = len(text) - len(text.lstrip())
-    text = text[lead:]
-    start, end = max(0, start - lead), max(0, end - lead)
-    end = max(start + 1, min(end, len(text)))
-    if len(text) <= width:
-        return text, start, end
-    left = max(0, min(start - width // 3, len(text) - width))
-    window = text[left:left + width]
-    prefix = "…" if left > 0 else ""
-    suffix = "…" if left + width < len(text) else ""
-    return prefix + window + suffix, start - left + len(prefix), min(end - left, width) + len(prefix)
 
 
 class RichReporter(Reporter):
