@@ -11,7 +11,7 @@ import os
 from typing import TextIO
 
 from rich.cells import cell_len
-from rich.console import Console
+from rich.console import Console, Group
 from rich.text import Text
 
 from ..findings import Finding, PageResult, Severity
@@ -54,6 +54,7 @@ class RichReporter(Reporter):
             emoji=False,
             soft_wrap=False,
             width=None if styled else 120,
+            height=None if styled else 25,  # (fixed, or rich asks the terminal its size at every print)
         )
 
     def page(self, result: PageResult) -> None:
@@ -63,37 +64,46 @@ class RichReporter(Reporter):
         if result.reading_age is not None:
             header.append(f"  reading age {result.reading_age:.0f}", style="dim")
         self.console.print(header)
+        # One print for all the page's findings: each print asks rich to measure and lay
+        # out afresh, which took several times longer than checking the pages.
+        width = self.console.width
+        rows: list[Text] = []
         for finding in result.findings:
-            self._finding(finding, result.lines.get(finding.line, ""))
-        self.console.print()
+            rows += self._finding(finding, result.lines.get(finding.line, ""), width)
+        rows.append(Text())
+        self.console.print(Group(*rows))
 
-    def _print_wrapped(self, text: Text, first: Text) -> None:
-        """Print ``text`` after ``first``, wrapping under itself (a hanging indent)."""
-        width = max(24, self.console.width - INDENT)
-        for n, line in enumerate(text.wrap(self.console, width)):
+    def _wrapped(self, text: Text, first: Text, width: int) -> list[Text]:
+        """``text`` after ``first``, wrapping under itself (a hanging indent)."""
+        lines = text.wrap(self.console, max(24, width - INDENT))
+        rows = []
+        for n, line in enumerate(lines):
             line.rstrip()
-            self.console.print(Text.assemble(first if n == 0 else " " * INDENT, line))
+            row = Text.assemble(first if n == 0 else " " * INDENT, line)
+            row.no_wrap = cell_len(row.plain) <= width  # (so rich does not wrap it again)
+            rows.append(row)
+        return rows
 
-    def _finding(self, f: Finding, source_line: str) -> None:
+    def _finding(self, f: Finding, source_line: str, width: int) -> list[Text]:
         first = Text(f"  {f.line}:{f.column}".ljust(10))
         first.append(f.severity.label.ljust(INDENT - 10), style=SEVERITY_STYLE[f.severity])
         message = Text(one_line(f.message))
         message.append(f"  {f.rule}", style="dim")
-        self._print_wrapped(message, first)
-        for row in self._excerpt(f, source_line):
-            self.console.print(Text.assemble(" " * INDENT, row), no_wrap=True, overflow="ellipsis", crop=True)
+        rows = self._wrapped(message, first, width)
+        rows += [Text.assemble(" " * INDENT, row, no_wrap=True, overflow="ellipsis")
+                 for row in self._excerpt(f, source_line, width)]
         if f.suggestion:
             tip = Text("Suggestion: ", style="green")
             tip.append(one_line(f.suggestion), style="bold green")
-            self._print_wrapped(tip, Text(" " * INDENT))
+            rows += self._wrapped(tip, Text(" " * INDENT), width)
+        return rows
 
-    def _excerpt(self, f: Finding, source_line: str) -> list[Text]:
+    def _excerpt(self, f: Finding, source_line: str, width: int) -> list[Text]:
         """The source line with the match highlighted (and marked with ^ when plain)."""
         if f.match is None or not source_line.strip():
             return []
         end = f.end_column - 1 if f.end_line == f.line else len(source_line)
-        width = max(30, min(EXCERPT_WIDTH, self.console.width - INDENT - 4))
-        shown, start, stop = excerpt(source_line, f.column - 1, end, width)
+        shown, start, stop = excerpt(source_line, f.column - 1, end, max(30, min(EXCERPT_WIDTH, width - INDENT - 4)))
         before, match, after = (one_line(part) for part in (shown[:start], shown[start:stop], shown[stop:]))
         body = Text(no_wrap=True, overflow="ellipsis")
         body.append("│ ", style="dim")
