@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, TextIO
 
-from ..findings import PageResult, Severity
+from ..findings import Finding, PageResult, Severity
 from ..packs import Rule
 from ..summary import Summary
 
@@ -51,6 +51,13 @@ def excerpt(source_line: str, start: int, end: int, width: int) -> tuple[str, in
     prefix = "…" if left > 0 else ""
     suffix = "…" if left + width < len(text) else ""
     return prefix + window + suffix, start - left + len(prefix), min(end - left, width) + len(prefix)
+
+
+def finding_excerpt(finding: Finding, source_line: str, width: int) -> tuple[str, int, int]:
+    """The window of ``source_line`` around a finding that starts on it (to the line's end
+    when the finding goes on past it), and the finding's place in the window."""
+    end = finding.end_column - 1 if finding.end_line == finding.line else len(source_line)
+    return excerpt(source_line, finding.column - 1, end, width)
 
 
 def one_line(text: str) -> str:

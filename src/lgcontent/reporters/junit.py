@@ -14,7 +14,7 @@ from xml.sax.saxutils import quoteattr, escape
 
 from ..findings import Finding, PageResult
 from ..summary import Summary
-from .base import ReportContext, Reporter, excerpt, xml_safe
+from .base import ReportContext, Reporter, finding_excerpt, xml_safe
 
 #: Characters of a finding's source line shown around it (a minified page is one long line).
 EXCERPT_WIDTH = 160
@@ -56,9 +56,7 @@ class JUnitReporter(Reporter):
         where = f"{finding.path}:{finding.line}:{finding.column}"
         body = f"{where}: {finding.severity.label}: {finding.message}"
         if finding.match is not None:
-            line = result.lines.get(finding.line, "")
-            end = finding.end_column - 1 if finding.end_line == finding.line else len(line)
-            body += "\n" + excerpt(line, finding.column - 1, end, EXCERPT_WIDTH)[0]
+            body += "\n" + finding_excerpt(finding, result.lines.get(finding.line, ""), EXCERPT_WIDTH)[0]
         if finding.suggestion:
             body += f"\nSuggestion: {finding.suggestion}"
         tag = "failure" if failed else "skipped"

@@ -16,7 +16,7 @@ from rich.text import Text
 
 from ..findings import Finding, PageResult, Severity
 from ..summary import Summary
-from .base import ReportContext, Reporter, excerpt, one_line, printable
+from .base import ReportContext, Reporter, finding_excerpt, one_line, printable
 
 SEVERITY_STYLE = {
     Severity.ERROR: "bold red",
@@ -102,8 +102,7 @@ class RichReporter(Reporter):
         """The source line with the match highlighted (and marked with ^ when plain)."""
         if f.match is None or not source_line.strip():
             return []
-        end = f.end_column - 1 if f.end_line == f.line else len(source_line)
-        shown, start, stop = excerpt(source_line, f.column - 1, end, max(30, min(EXCERPT_WIDTH, width - INDENT - 4)))
+        shown, start, stop = finding_excerpt(f, source_line, max(30, min(EXCERPT_WIDTH, width - INDENT - 4)))
         before, match, after = (one_line(part) for part in (shown[:start], shown[start:stop], shown[stop:]))
         body = Text(no_wrap=True, overflow="ellipsis")
         body.append("│ ", style="dim")
