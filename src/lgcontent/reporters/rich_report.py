@@ -1,8 +1,9 @@
 """``rich``: the report a person reads, grouped by page.
 
 Every piece of page text goes into a ``rich.text.Text`` as plain text, never as
-markup, and control characters are escaped first, so a page containing
-``[bold red]`` or terminal escape codes is shown exactly as written.
+markup (or, unstyled, straight into the lines plain_layout makes), and control
+characters are escaped first, so a page containing ``[bold red]`` or terminal
+escape codes is shown exactly as written.
 """
 
 from __future__ import annotations
@@ -16,15 +17,15 @@ from rich.text import Text
 
 from ..findings import Finding, PageResult, Severity
 from ..summary import Summary
+from . import plain_layout
 from .base import ReportContext, Reporter, finding_excerpt, one_line, printable
+from .plain_layout import EXCERPT_WIDTH, INDENT
 
 SEVERITY_STYLE = {
     Severity.ERROR: "bold red",
     Severity.WARNING: "yellow",
     Severity.SUGGESTION: "cyan",
 }
-EXCERPT_WIDTH = 76
-INDENT = 22  # where messages, excerpts and suggestions start
 
 
 def _plural(n: int, word: str) -> str:
@@ -34,6 +35,8 @@ def _plural(n: int, word: str) -> str:
 class RichReporter(Reporter):
     name = "rich"
     shows_lines = True
+    #: Lay out unstyled reports with plain_layout (False: all with rich, as tests compare).
+    quick_plain_layout = True
 
     def __init__(self, stream: TextIO, context: ReportContext = ReportContext()) -> None:
         super().__init__(stream, context)
@@ -53,17 +56,17 @@ class RichReporter(Reporter):
             markup=False,
             emoji=False,
             soft_wrap=False,
-            width=None if styled else 120,
+            width=None if styled else plain_layout.WIDTH,
             height=None if styled else 25,  # (fixed, or rich asks the terminal its size at every print)
         )
 
     def page(self, result: PageResult) -> None:
         if not result.findings:
             return
-        header = Text(printable(result.path), style="bold underline")
-        if result.reading_age is not None:
-            header.append(f"  reading age {result.reading_age:.0f}", style="dim")
-        self.console.print(header)
+        if self.plain and self.quick_plain_layout:
+            self._plain_page(result)
+            return
+        self.console.print(self._header(result))
         # One print for all the page's findings: each print asks rich to measure and lay
         # out afresh, which took several times longer than checking the pages.
         width = self.console.width
@@ -72,6 +75,35 @@ class RichReporter(Reporter):
             rows += self._finding(finding, result.lines.get(finding.line, ""), width)
         rows.append(Text())
         self.console.print(Group(*rows))
+
+    def _plain_page(self, result: PageResult) -> None:
+        """The page laid out by plain_layout, all but the rare parts that rich must lay out."""
+        lines = plain_layout.header_lines(result.path, result.reading_age)
+        if lines is None:
+            self.console.print(self._header(result))
+            lines = []
+        for finding in result.findings:
+            source_line = result.lines.get(finding.line, "")
+            rows = plain_layout.finding_lines(finding, source_line)
+            if rows is not None:
+                lines += rows
+                continue
+            self._write_lines(lines)
+            self.console.print(Group(*self._finding(finding, source_line, self.console.width)))
+        lines.append("")
+        self._write_lines(lines)
+
+    def _write_lines(self, lines: list[str]) -> None:
+        if lines:
+            self.stream.write("\n".join(lines) + "\n")
+            lines.clear()
+
+    @staticmethod
+    def _header(result: PageResult) -> Text:
+        header = Text(printable(result.path), style="bold underline")
+        if result.reading_age is not None:
+            header.append(f"  reading age {result.reading_age:.0f}", style="dim")
+        return header
 
     def _wrapped(self, text: Text, first: Text, width: int) -> list[Text]:
         """``text`` after ``first``, wrapping under itself (a hanging indent)."""

@@ -1,0 +1,109 @@
+"""The unstyled report laid out by plain_layout must be exactly what rich lays out.
+
+Each test writes the same pages through the reporter twice, once with the quick
+layout and once with rich doing all of it, and compares the text.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rich.cells import cell_len
+
+from lgcontent.findings import Finding, PageResult, Severity
+from lgcontent.packs import load_builtin
+from lgcontent.reporters.base import ReportContext
+from lgcontent.reporters.plain_layout import ONE_CELL
+from lgcontent.reporters.rich_report import RichReporter
+from lgcontent.runner import CheckOptions, check_paths
+
+from conftest import corpus_pages, example_pages, needs_corpus
+
+
+class _AllRich(RichReporter):
+    quick_plain_layout = False
+
+
+def _reports(results: list[PageResult]) -> tuple[str, str]:
+    """(quick layout, rich layout) of the same pages, unstyled."""
+    texts = []
+    for reporter_class in (RichReporter, _AllRich):
+        stream = io.StringIO()
+        reporter = reporter_class(stream, ReportContext(color=False))
+        for result in results:
+            reporter.page(result)
+        texts.append(stream.getvalue())
+    return texts[0], texts[1]
+
+
+def test_every_character_taken_for_one_cell_is_one_cell_in_rich() -> None:
+    chars = [chr(n) for n in range(0x110000) if chr(n) != "\n" and ONE_CELL.fullmatch(chr(n))]
+    assert len(chars) > 1000
+    assert [c for c in chars if cell_len(c) != 1] == []
+    assert [c for c in chars if c.isspace() and c not in " \xa0"] == []
+
+
+# Text of one-cell characters and spaces (words of every length, to fill lines exactly),
+# and text with the characters that are not: wide (CJK, emoji), joining and zero-width
+# ones, and other spaces, which the quick layout must leave to rich.
+_ONE_CELL_TEXT = st.lists(st.text(st.sampled_from(list("aeiou rst'’“”–—…£€→│\xa0")), min_size=1, max_size=20),
+                          max_size=60).map(" ".join)
+_ANY_CHARACTER = st.sampled_from(list("aeiou rst'’“”–—…£€→│\xa0漢⚠\ufe0f\u0301\u200b\u2003\t"))
+_WORDS = st.one_of(
+    _ONE_CELL_TEXT,
+    st.lists(st.one_of(st.text(_ANY_CHARACTER, min_size=1, max_size=12),
+                       st.text(st.sampled_from("abcxyz"), min_size=90, max_size=260)),
+             max_size=30).map(" ".join),
+)
+_CHARACTERS = _ANY_CHARACTER
+
+
+@st.composite
+def _findings(draw) -> tuple[Finding, str]:
+    line = draw(st.sampled_from([1, 9, 12345, 1234567]))
+    column = draw(st.integers(1, 300))
+    source_line = draw(_WORDS)
+    match = draw(st.none() | st.text(_CHARACTERS, max_size=40))
+    finding = Finding("page.html", line, column, line, column + draw(st.integers(0, 200)),
+                      draw(st.sampled_from(["links.vague-text", "readability." + "x" * 100])),
+                      draw(st.sampled_from(list(Severity))), draw(_WORDS) or "m", match,
+                      draw(st.none() | _WORDS))
+    return finding, source_line
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_findings(), min_size=1, max_size=4), st.sampled_from(["page.html", "a/" * 70 + "p.html",
+                                                                       "dir with space/" * 12 + "p.md",
+                                                                       "漢字.html"]),
+       st.none() | st.floats(1, 30))
+def test_the_quick_layout_is_rich_s_layout(findings: list[tuple[Finding, str]], path: str,
+                                           reading_age: float | None) -> None:
+    lines = {}
+    for finding, source_line in findings:
+        lines.setdefault(finding.line, source_line)
+    result = PageResult(path, tuple(f for f, _ in findings), lines=lines, reading_age=reading_age)
+    quick, rich = _reports([result])
+    assert quick == rich
+
+
+def _checked(paths: list[Path]) -> list[PageResult]:
+    return list(check_paths([str(p) for p in paths], load_builtin(), CheckOptions(source_lines=True)))
+
+
+def test_the_example_pages_and_a_page_with_long_lines_and_wide_characters(tmp_path: Path) -> None:
+    page = tmp_path / "long.html"
+    wide = "<p>In order to utilise the 漢字 form ⚠️ please click here.</p>"
+    page.write_text("<title>T</title>\n" * 12000 + "<p>In order to utilise the form, " + "x" * 300
+                    + " please click here.</p>\n" + wide, encoding="utf-8")
+    quick, rich = _reports(_checked([*example_pages(), page]))
+    assert quick == rich
+    assert "^^^" in quick and "Suggestion: " in quick and "12001:" in quick and "漢字" in quick
+
+
+@needs_corpus()
+def test_the_corpus() -> None:
+    quick, rich = _reports(_checked(corpus_pages()))
+    assert quick == rich
