@@ -116,6 +116,9 @@ def main() -> None:
                   [*lgcontent, "--jobs", str(cores), str(args.pages)])
     add("lgcontent, 1 job, empty cache (first run)", [*lgcontent, "--jobs", "1", str(args.pages)],
         empty_cache=True)
+    # The default report, unstyled as in a CI log (written to /dev/null, like the rows above).
+    add("lgcontent, 1 job, the terminal report", [python, "-m", "lgcontent", "check", "--fail-on", "never",
+                                                 "--jobs", "1", str(args.pages)])
     single = pages[0]
     add("lgcontent, one page (the pre-commit path)", [*lgcontent, str(single)])
     peers = {}
