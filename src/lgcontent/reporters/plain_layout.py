@@ -47,7 +47,7 @@ def finding_lines(f: Finding, source_line: str) -> list[str] | None:
         before, match, after = (one_line(part) for part in (shown[:start], shown[start:stop], shown[stop:]))
         rows.append(f"{indent}│ {before}{match}{after.rstrip()}")
         rows.append(f"{indent}│ {' ' * len(before)}{'^' * max(1, len(match))}")
-        if len(rows[-2]) > WIDTH:
+        if max(len(rows[-2]), len(rows[-1])) > WIDTH:
             return None  # (not at this width: an excerpt is at most 78 characters)
     if f.suggestion:
         rows += _hanging(f"Suggestion: {one_line(f.suggestion)}", indent)
