@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -195,6 +197,23 @@ class TestAsAProcess:
         assert result.returncode == 2
         assert b"Traceback" not in result.stderr
         assert result.stderr.decode().count("\n") == 1
+
+
+    @pytest.mark.parametrize("fail_on", ["error", "never"])
+    def test_output_closed_early_ends_with_status_141(self, tmp_path: Path, fail_on: str) -> None:
+        """Piped into `head`: the status a shell gives a process stopped by SIGPIPE, not 1
+        ("findings"), and no error message."""
+        page = (EXAMPLES / "bins-bad.html").read_text(encoding="utf-8")
+        for n in range(200):  # a report far larger than a pipe holds
+            (tmp_path / f"page{n}.html").write_text(page, encoding="utf-8")
+        process = subprocess.Popen([sys.executable, "-m", "lgcontent", "check", str(tmp_path), "--jobs", "1",
+                                    "--fail-on", fail_on], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.read(200)
+        process.stdout.close()
+        error = process.stderr.read()
+        assert process.wait(timeout=120) == 141
+        assert error == b""
 
 
 def test_file_names_with_control_characters_are_escaped(tmp_path: Path) -> None:

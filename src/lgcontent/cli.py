@@ -52,7 +52,22 @@ Common tasks:
 """
 
 
-@click.group(epilog=_EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+class _OutputClosed(Exception):
+    """Standard output was closed before the report was written (piped into ``head``)."""
+
+
+class _Commands(click.Group):
+    """The command group. click would end the run with status 1 when the output is
+    closed early, which means "findings" here; a closed pipe is passed on instead."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError as exc:
+            raise _OutputClosed() from exc
+
+
+@click.group(cls=_Commands, epilog=_EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="lgcontent")
 def cli() -> None:
     """Check council web pages against the LocalGov Digital Content Standard:
@@ -680,7 +695,7 @@ def main() -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
-    except BrokenPipeError:  # output piped into `head`, say: nothing more to write
+    except (BrokenPipeError, _OutputClosed):  # output piped into `head`, say: nothing more to write
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(141)  # what a shell reports for a process ended by SIGPIPE
     except Exception as exc:  # a fault of ours: one line, not a traceback
