@@ -1,7 +1,7 @@
 """``rich``: the report a person reads, grouped by page.
 
 Every piece of page text goes into a ``rich.text.Text`` as plain text, never as
-markup (or, unstyled, straight into the lines plain_layout makes), and control
+markup (or into the rows quick_layout lays out the same way), and control
 characters are escaped first, so a page containing ``[bold red]`` or terminal
 escape codes is shown exactly as written.
 """
@@ -17,15 +17,9 @@ from rich.text import Text
 
 from ..findings import Finding, PageResult, Severity
 from ..summary import Summary
-from . import plain_layout
+from . import quick_layout
 from .base import ReportContext, Reporter, finding_excerpt, one_line, printable
-from .plain_layout import EXCERPT_WIDTH, INDENT
-
-SEVERITY_STYLE = {
-    Severity.ERROR: "bold red",
-    Severity.WARNING: "yellow",
-    Severity.SUGGESTION: "cyan",
-}
+from .quick_layout import EXCERPT_WIDTH, INDENT, SEVERITY_STYLE, Row
 
 
 def _plural(n: int, word: str) -> str:
@@ -35,8 +29,8 @@ def _plural(n: int, word: str) -> str:
 class RichReporter(Reporter):
     name = "rich"
     shows_lines = True
-    #: Lay out unstyled reports with plain_layout (False: all with rich, as tests compare).
-    quick_plain_layout = True
+    #: Lay out rows with quick_layout where it can (False: all with rich, as tests compare).
+    lay_out_quickly = True
 
     def __init__(self, stream: TextIO, context: ReportContext = ReportContext()) -> None:
         super().__init__(stream, context)
@@ -56,15 +50,18 @@ class RichReporter(Reporter):
             markup=False,
             emoji=False,
             soft_wrap=False,
-            width=None if styled else plain_layout.WIDTH,
+            width=None if styled else quick_layout.PLAIN_WIDTH,
             height=None if styled else 25,  # (fixed, or rich asks the terminal its size at every print)
         )
+        # The escape codes for each combination of styles (None: plain text).
+        self._codes = quick_layout.escape_codes(self.console) if styled else None
+        self._quick = self.lay_out_quickly and (self.plain or self._codes is not None)
 
     def page(self, result: PageResult) -> None:
         if not result.findings:
             return
-        if self.plain and self.quick_plain_layout:
-            self._plain_page(result)
+        if self._quick:
+            self._quick_page(result)
             return
         self.console.print(self._header(result))
         # One print for all the page's findings: each print asks rich to measure and lay
@@ -76,26 +73,30 @@ class RichReporter(Reporter):
         rows.append(Text())
         self.console.print(Group(*rows))
 
-    def _plain_page(self, result: PageResult) -> None:
-        """The page laid out by plain_layout, all but the rare parts that rich must lay out."""
-        lines = plain_layout.header_lines(result.path, result.reading_age)
-        if lines is None:
+    def _quick_page(self, result: PageResult) -> None:
+        """The page laid out by quick_layout, all but the rare parts that rich must lay out."""
+        width = self.console.width
+        lines: list[Row] = []
+        heading = quick_layout.header(result.path, result.reading_age)
+        if heading is None:
             self.console.print(self._header(result))
-            lines = []
+        else:
+            lines += heading.printed(width)
         for finding in result.findings:
             source_line = result.lines.get(finding.line, "")
-            rows = plain_layout.finding_lines(finding, source_line)
-            if rows is not None:
-                lines += rows
+            rows = quick_layout.finding(finding, source_line, width, self.plain)
+            if rows is None:
+                self._write(lines)
+                self.console.print(Group(*self._finding(finding, source_line, width)))
                 continue
-            self._write_lines(lines)
-            self.console.print(Group(*self._finding(finding, source_line, self.console.width)))
-        lines.append("")
-        self._write_lines(lines)
+            for row in rows:
+                lines += row.printed(width)
+        lines.append(Row(""))
+        self._write(lines)
 
-    def _write_lines(self, lines: list[str]) -> None:
+    def _write(self, lines: list[Row]) -> None:
         if lines:
-            self.stream.write("\n".join(lines) + "\n")
+            self.stream.write(quick_layout.render(lines, self._codes))
             lines.clear()
 
     @staticmethod

@@ -1,22 +1,28 @@
-"""The unstyled report laid out by plain_layout must be exactly what rich lays out.
+"""The terminal report laid out by quick_layout must be exactly what rich lays out.
 
 Each test writes the same pages through the reporter twice, once with the quick
-layout and once with rich doing all of it, and compares the text.
+layout and once with rich doing all of it, and compares the text: unstyled, and
+styled with each kind of colour a terminal may have, at several widths.
 """
 
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
+from unittest import mock
+
+import pytest
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
+from rich.console import Console
 
 from lgcontent.findings import Finding, PageResult, Severity
 from lgcontent.packs import load_builtin
 from lgcontent.reporters.base import ReportContext
-from lgcontent.reporters.plain_layout import ONE_CELL
+from lgcontent.reporters.quick_layout import ONE_CELL, escape_codes
 from lgcontent.reporters.rich_report import RichReporter
 from lgcontent.runner import CheckOptions, check_paths
 
@@ -24,18 +30,27 @@ from conftest import corpus_pages, example_pages, needs_corpus
 
 
 class _AllRich(RichReporter):
-    quick_plain_layout = False
+    lay_out_quickly = False
 
 
-def _reports(results: list[PageResult]) -> tuple[str, str]:
-    """(quick layout, rich layout) of the same pages, unstyled."""
+# (colour, terminal width, COLORTERM, TERM): unstyled (always 120 wide), and styled with
+# 16 colours, 256 and true colour.
+TERMINALS = [(False, "80", "", "xterm"), (True, "40", "", "xterm"), (True, "80", "", "xterm-256color"),
+             (True, "200", "truecolor", "xterm")]
+
+
+def _reports(results: list[PageResult], terminal: tuple[bool, str, str, str] = TERMINALS[0]) -> tuple[str, str]:
+    """(quick layout, rich layout) of the same pages."""
+    color, columns, colorterm, term = terminal
     texts = []
-    for reporter_class in (RichReporter, _AllRich):
-        stream = io.StringIO()
-        reporter = reporter_class(stream, ReportContext(color=False))
-        for result in results:
-            reporter.page(result)
-        texts.append(stream.getvalue())
+    with mock.patch.dict(os.environ, {"COLUMNS": columns, "COLORTERM": colorterm, "TERM": term}):
+        os.environ.pop("NO_COLOR", None)
+        for reporter_class in (RichReporter, _AllRich):
+            stream = io.StringIO()
+            reporter = reporter_class(stream, ReportContext(color=color))
+            for result in results:
+                reporter.page(result)
+            texts.append(stream.getvalue())
     return texts[0], texts[1]
 
 
@@ -78,14 +93,14 @@ def _findings(draw) -> tuple[Finding, str]:
 @given(st.lists(_findings(), min_size=1, max_size=4), st.sampled_from(["page.html", "a/" * 70 + "p.html",
                                                                        "dir with space/" * 12 + "p.md",
                                                                        "漢字.html"]),
-       st.none() | st.floats(1, 30))
+       st.none() | st.floats(1, 30), st.sampled_from(TERMINALS))
 def test_the_quick_layout_is_rich_s_layout(findings: list[tuple[Finding, str]], path: str,
-                                           reading_age: float | None) -> None:
+                                           reading_age: float | None, terminal) -> None:
     lines = {}
     for finding, source_line in findings:
         lines.setdefault(finding.line, source_line)
     result = PageResult(path, tuple(f for f, _ in findings), lines=lines, reading_age=reading_age)
-    quick, rich = _reports([result])
+    quick, rich = _reports([result], terminal)
     assert quick == rich
 
 
@@ -93,17 +108,29 @@ def _checked(paths: list[Path]) -> list[PageResult]:
     return list(check_paths([str(p) for p in paths], load_builtin(), CheckOptions(source_lines=True)))
 
 
-def test_the_example_pages_and_a_page_with_long_lines_and_wide_characters(tmp_path: Path) -> None:
+@pytest.mark.parametrize("terminal", TERMINALS)
+def test_the_example_pages_and_a_page_with_long_lines_and_wide_characters(tmp_path: Path, terminal) -> None:
     page = tmp_path / "long.html"
     wide = "<p>In order to utilise the 漢字 form ⚠️ please click here.</p>"
     page.write_text("<title>T</title>\n" * 12000 + "<p>In order to utilise the form, " + "x" * 300
                     + " please click here.</p>\n" + wide, encoding="utf-8")
-    quick, rich = _reports(_checked([*example_pages(), page]))
+    quick, rich = _reports(_checked([*example_pages(), page]), terminal)
     assert quick == rich
-    assert "^^^" in quick and "Suggestion: " in quick and "12001:" in quick and "漢字" in quick
+    assert ("\x1b[1;31m" in quick) if terminal[0] else ("^^^" in quick and "\x1b" not in quick)
+    if terminal[1] != "40":  # (at 40 columns, the long lines are wrapped or cut)
+        assert "Suggestion: " in quick and "12001:" in quick and "漢字" in quick
 
 
 @needs_corpus()
-def test_the_corpus() -> None:
-    quick, rich = _reports(_checked(corpus_pages()))
+@pytest.mark.parametrize("terminal", [TERMINALS[0], TERMINALS[2]])
+def test_the_corpus(terminal) -> None:
+    quick, rich = _reports(_checked(corpus_pages()), terminal)
     assert quick == rich
+
+
+def test_consoles_that_do_not_use_escape_codes_are_left_to_rich() -> None:
+    assert escape_codes(Console(file=io.StringIO(), force_terminal=True, color_system=None)) is None
+    assert escape_codes(Console(file=io.StringIO(), force_terminal=True, legacy_windows=True,
+                                color_system="windows")) is None
+    codes = escape_codes(Console(file=io.StringIO(), force_terminal=True, color_system="truecolor"))
+    assert codes is not None and codes(("bold red",)) == ("\x1b[1;31m", "\x1b[0m")
