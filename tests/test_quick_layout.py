@@ -13,7 +13,6 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
@@ -73,7 +72,6 @@ _WORDS = st.one_of(
                        st.text(st.sampled_from("abcxyz"), min_size=90, max_size=260)),
              max_size=30).map(" ".join),
 )
-_CHARACTERS = _ANY_CHARACTER
 
 
 @st.composite
@@ -81,7 +79,7 @@ def _findings(draw) -> tuple[Finding, str]:
     line = draw(st.sampled_from([1, 9, 12345, 1234567]))
     column = draw(st.integers(1, 300))
     source_line = draw(_WORDS)
-    match = draw(st.none() | st.text(_CHARACTERS, max_size=40))
+    match = draw(st.none() | st.text(_ANY_CHARACTER, max_size=40))
     finding = Finding("page.html", line, column, line, column + draw(st.integers(0, 200)),
                       draw(st.sampled_from(["links.vague-text", "readability." + "x" * 100])),
                       draw(st.sampled_from(list(Severity))), draw(_WORDS) or "m", match,
@@ -134,3 +132,21 @@ def test_consoles_that_do_not_use_escape_codes_are_left_to_rich() -> None:
                                 color_system="windows")) is None
     codes = escape_codes(Console(file=io.StringIO(), force_terminal=True, color_system="truecolor"))
     assert codes is not None and codes(("bold red",)) == ("\x1b[1;31m", "\x1b[0m")
+
+
+@pytest.mark.parametrize("terminal", TERMINALS)
+def test_rich_lays_out_only_what_the_quick_layout_cannot(terminal) -> None:
+    """(Else the comparisons above would hold however little the quick layout did.)"""
+    simple = Finding("page.html", 3, 4, 3, 9, "links.vague-text", Severity.WARNING, "Say where the link goes. " * 6,
+                     "click", "Apply for a permit")
+    wide = Finding("page.html", 5, 1, 5, 3, "links.vague-text", Severity.ERROR, "Replace '漢字'.", "漢字")
+    lines = {3: "<p>To apply, click here.</p>", 5: "漢字 here"}
+    color, columns, colorterm, term = terminal
+    with mock.patch.dict(os.environ, {"COLUMNS": columns, "COLORTERM": colorterm, "TERM": term}):
+        reporter = RichReporter(io.StringIO(), ReportContext(color=color))
+    printed = []
+    reporter.console.print = lambda *args, **kwargs: printed.append(args)  # type: ignore[method-assign]
+    reporter.page(PageResult("page.html", (simple,), lines=lines, reading_age=12.0))
+    assert printed == [] and "links.vague-text" in reporter.stream.getvalue()
+    reporter.page(PageResult("page.html", (simple, wide), lines=lines))
+    assert len(printed) == 1  # the finding with wide characters, by rich
