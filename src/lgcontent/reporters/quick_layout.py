@@ -1,7 +1,7 @@
 """The terminal report laid out by counting characters, as rich would lay it out.
 
-rich measures the width on screen of every character of every row, which took twice
-as long as checking the pages when a site had thousands of findings. Text made only of
+rich measures the width on screen of every character of every row, which took longer
+than checking the pages when a site had thousands of findings. Text made only of
 characters one cell wide, none of which join, is laid out here the way rich lays out
 the report's ``Text`` rows: the same wrapping, cropping, ellipses and styles, so the
 output is the same byte for byte (tests compare the two, with and without colour).
@@ -13,10 +13,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from ..findings import Finding, Severity
 from .base import finding_excerpt, one_line, printable
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 PLAIN_WIDTH = 120  # the width of the report when it is not styled
 INDENT = 22  # where messages, excerpts and suggestions start
@@ -200,7 +203,7 @@ def render(lines: list[Row], codes: Callable[[tuple[str, ...]], tuple[str, str]]
     return "\n".join(out)
 
 
-def escape_codes(console) -> Callable[[tuple[str, ...]], tuple[str, str]] | None:
+def escape_codes(console: Console) -> Callable[[tuple[str, ...]], tuple[str, str]] | None:
     """The escape codes a rich console writes around text in a combination of styles; None
     when it writes none (no colour) or uses something other than escape codes."""
     from rich.color import ColorSystem
