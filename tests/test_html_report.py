@@ -149,6 +149,44 @@ def test_a_page_with_very_many_findings_lists_the_first_ones(tmp_path, monkeypat
     assert f"{total - 3:,} more are in the JSON report" in section.text_content()
 
 
+def _links_all_lead_somewhere(tree) -> None:
+    ids = set(tree.xpath("//@id"))
+    assert [href for href in tree.xpath("//a/@href") if href.startswith("#") and href[1:] not in ids] == []
+
+
+def test_a_large_site_lists_the_findings_of_the_pages_that_most_need_work(tmp_path, monkeypatch):
+    """A browser cannot open every finding of a large site: the report lists those of the
+    failing pages, then of the pages with the most findings, up to a limit."""
+    from lgcontent.reporters import html_report
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "error.html").write_text("<html><head><title>Bins</title></head><body><h1>Bins</h1>"
+                                     "<p>Click here.</p></body></html>", encoding="utf-8")  # no lang: an error
+    (site / "few.md").write_text("# Fees\n\nPlease utilise the form.\n", encoding="utf-8")
+    (site / "many.md").write_text("# Fees\n\n" + "Please utilise the form.\n\n" * 10, encoding="utf-8")
+    report, _ = make_report(tmp_path, str(site), extra=("--output", f"json:{tmp_path / 'all.json'}"))
+    everything = parse(report)
+    assert len(everything.xpath("//details[@class='page']")) == 5  # three pages, two with a site-wide finding
+    assert "stays small enough" not in everything.text_content()
+    _links_all_lead_somewhere(everything)
+
+    findings = json.loads((tmp_path / "all.json").read_text(encoding="utf-8"))["findings"]
+    on_page = {name: sum(1 for f in findings if f["path"].endswith(name) and f["rule"] != "site.duplicate-title")
+               for name in ("error.html", "few.md", "many.md")}
+    assert on_page["error.html"] < on_page["few.md"] < on_page["many.md"]
+    monkeypatch.setattr(html_report, "MAX_FINDINGS_IN_REPORT", on_page["error.html"] + on_page["many.md"])
+    report, _ = make_report(tmp_path, str(site))
+    tree = parse(report)
+    listed = [section.xpath("string(summary/h3)") for section in tree.xpath("//details[@class='page']")]
+    assert [Path(path).name for path in listed] == ["error.html", "many.md"]  # failing first, then the most
+    total = on_page["error.html"] + on_page["many.md"]
+    assert f"lists the findings of 2 pages ({total} findings)" in tree.text_content()
+    rows = {Path(row.xpath("string(th)")).name: row for row in tree.xpath("//table[@id='pages-table']/tbody/tr")}
+    assert rows["error.html"].xpath("th/a") and rows["many.md"].xpath("th/a") and not rows["few.md"].xpath("th/a")
+    _links_all_lead_somewhere(tree)
+
+
 def test_overview_figures_match_the_json_report(tmp_path):
     report, _ = make_report(tmp_path, str(EXAMPLES), extra=("--output", f"json:{tmp_path / 'r.json'}"))
     data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
