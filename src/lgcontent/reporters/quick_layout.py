@@ -127,11 +127,17 @@ def wrapped(row: Row, width: int) -> list[Row]:
     return [line.cropped(width) for line in row.divided(wrap_breaks(row.text, width))]
 
 
-def header(path: str, reading_age: float | None) -> Row | None:
-    """The page's heading; None if rich must lay it out."""
+def header_row(path: str, reading_age: float | None) -> Row:
+    """The page's heading."""
     row = Row(printable(path), [], "bold underline")
     if reading_age is not None:
         row.add(f"  reading age {reading_age:.0f}", "dim")
+    return row
+
+
+def header(path: str, reading_age: float | None) -> Row | None:
+    """The page's heading; None if rich must lay it out."""
+    row = header_row(path, reading_age)
     if "\n" in row.text or ONE_CELL.fullmatch(row.text) is None:
         return None
     return row
@@ -141,27 +147,50 @@ _STYLED = {name: name for name in ("dim", "bold reverse", "green", "bold green",
 _UNSTYLED = dict.fromkeys(_STYLED, "")
 
 
+@dataclass(slots=True)
+class Pieces:
+    """What the report shows of one finding, before it is wrapped to the width."""
+
+    first: Row  # position and severity, which the message follows
+    message: Row  # the message and the rule
+    excerpt: list[Row]  # the source line with the match highlighted (and the ^ line when plain)
+    tip: Row | None  # the suggestion
+
+
+def pieces(f: Finding, source_line: str, width: int, plain: bool,
+           cells: Callable[[str], int] = len) -> Pieces:
+    """The pieces of one finding's rows. ``cells`` measures text on screen (for the ^ line).
+    Plain rows leave out their styles: they would not be shown, and cost time to track."""
+    style = _UNSTYLED if plain else _STYLED
+    first = Row(f"  {f.line}:{f.column}".ljust(10)).add(f.severity.label.ljust(INDENT - 10),
+                                                           style[SEVERITY_STYLE[f.severity]])
+    message = Row(one_line(f.message)).add(f"  {f.rule}", style["dim"])
+    excerpt = []
+    if f.match is not None and source_line.strip():
+        shown, start, stop = finding_excerpt(f, source_line, max(30, min(EXCERPT_WIDTH, width - INDENT - 4)))
+        before, match, after = one_line(shown[:start]), one_line(shown[start:stop]), one_line(shown[stop:])
+        row = Row(" " * INDENT, [], "", True).add("│ ", style["dim"]).add(before)
+        excerpt.append(row.add(match, style["bold reverse"]).add(after.rstrip()))
+        if plain:
+            excerpt.append(Row(f"{' ' * INDENT}│ {' ' * cells(before)}{'^' * max(1, cells(match))}", [], "", True))
+    tip = None
+    if f.suggestion:
+        tip = Row("Suggestion: ", [], style["green"]).add(one_line(f.suggestion), style["bold green"])
+    return Pieces(first, message, excerpt, tip)
+
+
 def finding(f: Finding, source_line: str, width: int, plain: bool) -> list[Row] | None:
     """One finding's rows: position, severity, message and rule; the source excerpt with
     the match highlighted (and marked with ^ when plain); the suggestion. None if rich
     must lay them out."""
-    # Plain rows leave out their styles: they would not be shown, and cost time to track.
-    style = _UNSTYLED if plain else _STYLED
-    first = Row(f"  {f.line}:{f.column}".ljust(10)).add(f.severity.label.ljust(INDENT - 10),
-                                                           style[SEVERITY_STYLE[f.severity]])
-    rows = _hanging(Row(one_line(f.message)).add(f"  {f.rule}", style["dim"]), first, width)
-    if f.match is not None and source_line.strip():
-        shown, start, stop = finding_excerpt(f, source_line, max(30, min(EXCERPT_WIDTH, width - INDENT - 4)))
-        before, match, after = one_line(shown[:start]), one_line(shown[start:stop]), one_line(shown[stop:])
-        excerpt = Row(" " * INDENT, [], "", True).add("│ ", style["dim"]).add(before)
-        rows.append(excerpt.add(match, style["bold reverse"]).add(after.rstrip()))
-        if plain:
-            rows.append(Row(f"{' ' * INDENT}│ {' ' * len(before)}{'^' * max(1, len(match))}", [], "", True))
-    if f.suggestion:
-        tip = Row("Suggestion: ", [], style["green"]).add(one_line(f.suggestion), style["bold green"])
-        rows += _hanging(tip, Row(" " * INDENT), width)
-    if ONE_CELL.fullmatch("".join([row.text for row in rows])) is None:
+    found = pieces(f, source_line, width, plain)
+    texts = [found.first.text, found.message.text, *(row.text for row in found.excerpt),
+             found.tip.text if found.tip is not None else ""]
+    if ONE_CELL.fullmatch("".join(texts)) is None:
         return None
+    rows = _hanging(found.message, found.first, width) + found.excerpt
+    if found.tip is not None:
+        rows += _hanging(found.tip, Row(" " * INDENT), width)
     return rows
 
 

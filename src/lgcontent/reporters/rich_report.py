@@ -13,13 +13,19 @@ from typing import TextIO
 
 from rich.cells import cell_len
 from rich.console import Console, Group
-from rich.text import Text
+from rich.text import Span, Text
 
 from ..findings import Finding, PageResult, Severity
 from ..summary import Summary
 from . import quick_layout
-from .base import ReportContext, Reporter, finding_excerpt, one_line, printable
-from .quick_layout import EXCERPT_WIDTH, INDENT, SEVERITY_STYLE, Row
+from .base import ReportContext, Reporter, one_line, printable
+from .quick_layout import INDENT, SEVERITY_STYLE, Row
+
+
+def _text(row: Row) -> Text:
+    """A quick_layout row as the rich Text it stands for, for rich to lay out."""
+    return Text(row.text, style=row.base, spans=[Span(*span) for span in row.spans],
+                no_wrap=True if row.ellipsis else None, overflow="ellipsis" if row.ellipsis else None)
 
 
 def _plural(n: int, word: str) -> str:
@@ -101,10 +107,7 @@ class RichReporter(Reporter):
 
     @staticmethod
     def _header(result: PageResult) -> Text:
-        header = Text(printable(result.path), style="bold underline")
-        if result.reading_age is not None:
-            header.append(f"  reading age {result.reading_age:.0f}", style="dim")
-        return header
+        return _text(quick_layout.header_row(result.path, result.reading_age))
 
     def _wrapped(self, text: Text, first: Text, width: int) -> list[Text]:
         """``text`` after ``first``, wrapping under itself (a hanging indent)."""
@@ -118,34 +121,11 @@ class RichReporter(Reporter):
         return rows
 
     def _finding(self, f: Finding, source_line: str, width: int) -> list[Text]:
-        first = Text(f"  {f.line}:{f.column}".ljust(10))
-        first.append(f.severity.label.ljust(INDENT - 10), style=SEVERITY_STYLE[f.severity])
-        message = Text(one_line(f.message))
-        message.append(f"  {f.rule}", style="dim")
-        rows = self._wrapped(message, first, width)
-        rows += [Text.assemble(" " * INDENT, row, no_wrap=True, overflow="ellipsis")
-                 for row in self._excerpt(f, source_line, width)]
-        if f.suggestion:
-            tip = Text("Suggestion: ", style="green")
-            tip.append(one_line(f.suggestion), style="bold green")
-            rows += self._wrapped(tip, Text(" " * INDENT), width)
-        return rows
-
-    def _excerpt(self, f: Finding, source_line: str, width: int) -> list[Text]:
-        """The source line with the match highlighted (and marked with ^ when plain)."""
-        if f.match is None or not source_line.strip():
-            return []
-        shown, start, stop = finding_excerpt(f, source_line, max(30, min(EXCERPT_WIDTH, width - INDENT - 4)))
-        before, match, after = (one_line(part) for part in (shown[:start], shown[start:stop], shown[stop:]))
-        body = Text(no_wrap=True, overflow="ellipsis")
-        body.append("│ ", style="dim")
-        body.append(before)
-        body.append(match, style="bold reverse")
-        body.append(after.rstrip())
-        rows = [body]
-        if self.plain:
-            caret = "│ " + " " * cell_len(before) + "^" * max(1, cell_len(match))
-            rows.append(Text(caret, no_wrap=True, overflow="ellipsis"))
+        found = quick_layout.pieces(f, source_line, width, self.plain, cell_len)
+        rows = self._wrapped(_text(found.message), _text(found.first), width)
+        rows += [_text(row) for row in found.excerpt]
+        if found.tip is not None:
+            rows += self._wrapped(_text(found.tip), Text(" " * INDENT), width)
         return rows
 
     def finish(self, summary: Summary) -> None:
