@@ -22,21 +22,13 @@ from pathlib import Path
 from typing import Iterable
 
 from . import relaxed as relaxed_module
+from ..cachedir import cache_folder
 from .relaxed import relaxed
 
 try:  # a compiled library with wheels for the usual platforms; optional all the same
     import hyperscan
 except ImportError:  # pragma: no cover - depends on the platform
     hyperscan = None
-
-
-def cache_folder() -> Path:
-    """Where compiled databases are kept: $LGCONTENT_CACHE_DIR, else the user's cache."""
-    chosen = os.environ.get("LGCONTENT_CACHE_DIR")
-    if chosen:
-        return Path(chosen)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "lgcontent"
 
 
 class MultiScan:
