@@ -396,6 +396,7 @@ class Document:
     suppressions: list[Suppression] = field(default_factory=list)
     has_html_element: bool = False  # HTML only: whether an <html> tag was written
     notes: list[str] = field(default_factory=list)  # things the user should know
+    incomplete: bool = False  # a rule was stopped on this page, so findings may be missing
     _lines: LineIndex | None = None
 
     @property

@@ -202,6 +202,7 @@ def check_document(doc: Document, rules: Iterable[Rule], accept: re.Pattern[str]
                     pending.pop(0)
         except TimeLimitExceeded:
             stopped = pending.pop(0)
+            doc.incomplete = True
             doc.notes.append(f"the rule {stopped.id} took too long on this page and was stopped;"
                              " its findings here are missing")
     result = list(findings.values())

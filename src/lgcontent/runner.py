@@ -6,22 +6,25 @@ folder is still being checked, and no page's problem stops the others.
 
 from __future__ import annotations
 
+import json
+import os
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-import os
-
+from .checked import Checked
 from .engine import check_document, prepare, site_findings
 from .errors import InputError
 from .findings import Finding, PageResult
 from .fingerprints import fingerprints
 from .inputs import STDIN, PageSource, expand
-from .loaders import DEFAULT_MAX_BYTES, load_bytes, load_file, too_large
+from .loaders import DEFAULT_MAX_BYTES, format_of, load_bytes, load_file, too_large
 from .loaders.url import Fetched, is_web_address
 from .site import SiteIndex, summarise
 from .packs import Rule
 from .readability import page_counts, reading_age
+from .results_cache import ResultsCache, keepable, read_page
 
 #: Below this many words a page's reading age says little, so none is given.
 MIN_WORDS_FOR_READING_AGE = 50
@@ -42,6 +45,10 @@ class CheckOptions:
     max_bytes: int = DEFAULT_MAX_BYTES  # larger pages are reported, not checked
     jobs: int = 1  # processes that check files at once
     source_lines: bool = True  # copy out the source line of each finding, for reports that show it
+    #: The cache folder, to keep each file's result and reuse it while nothing it depends on
+    #: changes (--cache); None: check every page.
+    cache: Path | None = None
+    cache_problem: str | None = None  # set when the cache could not be used, saying why
 
 
 def _fetch_page(url: str, options: CheckOptions, fetched: Fetched | None = None):
@@ -62,6 +69,40 @@ def _fetch_page(url: str, options: CheckOptions, fetched: Fetched | None = None)
 
 def _check_one(path: str, rules_for: Callable[[str], list[Rule]], options: CheckOptions,
                fetched: Fetched | None = None) -> PageResult:
+    checked = _inspect(path, rules_for, options, fetched)
+    return checked if isinstance(checked, PageResult) else _result(checked, options)
+
+
+def _check_file(path: str, rules_for: Callable[[str], list[Rule]], options: CheckOptions,
+                cache: ResultsCache | None) -> PageResult:
+    """A file's result: kept in the cache from an earlier run, or checked (and kept)."""
+    data, key = _cache_key(path, rules_for, options, cache)
+    if key is None:
+        return _check_one(path, rules_for, options)
+    assert cache is not None
+    kept = cache.get(key, path)
+    if kept is not None:
+        return _result(kept, options)
+    checked = _inspect(path, rules_for, options, data=data)
+    if isinstance(checked, PageResult):
+        return checked
+    cache.put(key, keepable(checked))
+    return _result(checked, options)
+
+
+def _cache_key(path: str, rules_for: Callable[[str], list[Rule]], options: CheckOptions,
+               cache: ResultsCache | None) -> tuple[bytes | None, bytes | None]:
+    """A file's bytes and the key of its result (None, None: not a file the cache can serve)."""
+    if cache is None or not cache.usable or path == STDIN or is_web_address(path) or format_of(path) is None:
+        return None, None
+    data = read_page(path, options.max_bytes)
+    return (data, cache.key(path, data, rules_for(path))) if data is not None else (None, None)
+
+
+def _inspect(path: str, rules_for: Callable[[str], list[Rule]], options: CheckOptions,
+             fetched: Fetched | None = None, data: bytes | None = None) -> Checked | PageResult:
+    """Load and check one page: what it holds before a baseline is applied, or an error.
+    ``data``: a file's bytes, already read (the results cache keys them)."""
     try:
         if path == STDIN:
             if options.read_stdin is None:
@@ -72,11 +113,12 @@ def _check_one(path: str, rules_for: Callable[[str], list[Rule]], options: Check
             doc = load_bytes(data, options.stdin_name, options.stdin_format, options.content_selector)
         elif is_web_address(path):
             doc = _fetch_page(path, options, fetched)
+        elif data is not None:
+            doc = load_bytes(data, path, format_of(path) or "html", options.content_selector)
         else:
             doc = load_file(path, options.content_selector, max_bytes=options.max_bytes)
         findings = check_document(doc, rules_for(path), options.accept, options.report_unused_suppressions)
-        if options.site is not None:
-            options.site.pages.append(summarise(doc, options.site.roots))
+        site = summarise(doc, options.site.roots) if options.site is not None else None
     except InputError as exc:
         return PageResult(path if path != STDIN else options.stdin_name, error=exc.message)
     except RecursionError:
@@ -86,18 +128,30 @@ def _check_one(path: str, rules_for: Callable[[str], list[Rule]], options: Check
     except Exception as exc:  # a fault of ours must not stop the other pages
         return PageResult(path, error=f"could not be checked because of a fault in lgcontent"
                           f" ({type(exc).__name__}: {exc}); please report it")
-    before = len(findings)
-    findings, prints = _outside_baseline(findings, options.baseline)
     lines = {}
-    for finding in findings if options.source_lines else ():
+    # A kept result serves later runs whatever their reports, so it keeps every line.
+    for finding in findings if options.source_lines or options.cache is not None else ():
         if finding.line not in lines:
             start, end = doc.lines.line_span(finding.line)
             lines[finding.line] = doc.source[start:end]
     counts = page_counts(doc.blocks)
     age = reading_age(counts) if counts.words >= MIN_WORDS_FOR_READING_AGE else None
-    return PageResult(doc.path, tuple(findings), notes=tuple(doc.notes), lines=lines,
-                      words=counts.words, reading_age=age, known_fingerprints=prints,
-                      in_baseline=before - len(findings), title=doc.title.value if doc.title else None)
+    return Checked(doc.path, tuple(findings), tuple(doc.notes), lines, counts.words, age,
+                   doc.title.value if doc.title else None, site, not doc.incomplete)
+
+
+def _result(checked: Checked, options: CheckOptions) -> PageResult:
+    """What to report of a checked page: the findings the baseline does not have."""
+    if options.site is not None and checked.site is not None:
+        options.site.pages.append(checked.site)
+    findings, prints = _outside_baseline(list(checked.findings), options.baseline)
+    lines = {}
+    for finding in findings if options.source_lines else ():
+        if finding.line not in lines:
+            lines[finding.line] = checked.lines[finding.line]
+    return PageResult(checked.path, tuple(findings), notes=checked.notes, lines=lines,
+                      words=checked.words, reading_age=checked.reading_age, known_fingerprints=prints,
+                      in_baseline=len(checked.findings) - len(findings), title=checked.title)
 
 
 def check_paths(paths: Iterable[str], rules: list[Rule] | Callable[[str], list[Rule]],
@@ -120,23 +174,36 @@ def check_sources(sources: Iterable[PageSource | InputError | Fetched],
     if isinstance(sources, list) and sources:
         first = sources[0]
         prepare(rules_for(first.url if isinstance(first, Fetched) else first.path), len(sources))
-    if options.jobs > 1 and isinstance(sources, list) and _all_files(sources) and len(sources) >= MIN_FOR_POOL:
-        yield from _check_in_processes(sources, rules_for, options)
-    else:
-        for item in sources:
-            if isinstance(item, InputError):
-                yield PageResult(item.path, error=item.message)
-            elif isinstance(item, PageSource):
-                yield _check_one(item.path, rules_for, options)
-            else:
-                yield _check_one(item.url, rules_for, options, item)
+    cache = ResultsCache(options.cache, _settings(options)) if options.cache is not None else None
+    try:
+        if options.jobs > 1 and isinstance(sources, list) and _all_files(sources) and len(sources) >= MIN_FOR_POOL:
+            yield from _check_in_processes(sources, rules_for, options, cache)
+        else:
+            for item in sources:
+                if isinstance(item, InputError):
+                    yield PageResult(item.path, error=item.message)
+                elif isinstance(item, PageSource):
+                    yield _check_file(item.path, rules_for, options, cache)
+                else:
+                    yield _check_one(item.url, rules_for, options, item)
+    finally:
+        if cache is not None:
+            cache.close()
+            options.cache_problem = cache.problem
     if options.site is not None:
         yield from _site_results(options.site, rules_for, options)
 
 
+def _settings(options: CheckOptions) -> str:
+    """The options that change a page's result, for the results cache's keys."""
+    accept = None if options.accept is None else [options.accept.pattern, options.accept.flags]
+    roots = sorted(options.site.roots) if options.site is not None else None
+    return json.dumps([accept, options.content_selector, options.report_unused_suppressions, roots])
+
+
 #: Fewer files than this are checked in this process: starting workers would cost more.
 MIN_FOR_POOL = 16
-_WORKER: tuple[Callable[[str], list[Rule]], CheckOptions] | None = None
+_WORKER: tuple[Callable[[str], list[Rule]], CheckOptions, ResultsCache | None] | None = None
 
 
 def _all_files(sources: list) -> bool:
@@ -144,35 +211,52 @@ def _all_files(sources: list) -> bool:
                and not is_web_address(s.path) for s in sources)
 
 
-def _work(path: str) -> tuple[PageResult, Any]:
-    """In a worker process: check one file; hand back its result and its site summary."""
+def _work(path: str) -> tuple[Checked | PageResult, tuple[bytes, bytes | None] | None]:
+    """In a worker process: check one file; hand back what it holds and, for the results
+    cache, its key (from the bytes the check read) and kept form (made here, in parallel)."""
     assert _WORKER is not None
-    rules_for, options = _WORKER
-    result = _check_one(path, rules_for, options)
-    summary = options.site.pages.pop() if options.site is not None and options.site.pages else None
-    return result, summary
+    rules_for, options, cache = _WORKER
+    data, key = _cache_key(path, rules_for, options, cache)
+    checked = _inspect(path, rules_for, options, data=data)
+    if key is None or isinstance(checked, PageResult):
+        return checked, None
+    return checked, (key, keepable(checked))
 
 
-def _check_in_processes(sources: list, rules_for: Callable[[str], list[Rule]],
-                        options: CheckOptions) -> Iterator[PageResult]:
+def _check_in_processes(sources: list, rules_for: Callable[[str], list[Rule]], options: CheckOptions,
+                        cache: ResultsCache | None) -> Iterator[PageResult]:
     """Check files in forked worker processes; results come back in input order, and a
-    worker that dies (out of memory, say) costs only the page it was checking."""
+    worker that dies (out of memory, say) costs only the page it was checking. Files
+    whose results the cache keeps are not sent to the workers."""
     from .workers import run_in_workers
 
     global _WORKER
-    _WORKER = (rules_for, options)  # forked workers inherit the rules: nothing is pickled
-    files = [s.path for s in sources if isinstance(s, PageSource)]
+    kept = set()  # the indexes of files whose results are in the cache
+    files = []
+    for index, item in enumerate(sources):
+        if isinstance(item, PageSource):
+            _, key = _cache_key(item.path, rules_for, options, cache)
+            if key is not None and cache is not None and cache.has(key):
+                kept.add(index)
+            else:
+                files.append(item.path)
+    _WORKER = (rules_for, options, cache)  # forked workers inherit the rules: nothing is pickled
     # Small chunks keep every worker busy to the end (pages differ a lot in size).
     results = run_in_workers(_work, files, options.jobs, max(1, min(8, len(files) // (options.jobs * 16))), _lost)
     try:
-        for item in sources:
+        for index, item in enumerate(sources):
             if isinstance(item, InputError):
                 yield PageResult(item.path, error=item.message)
-                continue
-            result, summary = next(results)
-            if summary is not None and options.site is not None:
-                options.site.pages.append(summary)
-            yield result
+            elif index in kept:  # (checked here if it has gone from the cache since)
+                yield _check_file(item.path, rules_for, options, cache)
+            else:
+                checked, entry = next(results)
+                if isinstance(checked, PageResult):
+                    yield checked
+                    continue
+                if entry is not None and cache is not None:
+                    cache.put(*entry)
+                yield _result(checked, options)
     finally:
         results.close()  # stops the workers at once if the caller stopped early
         _WORKER = None
