@@ -307,6 +307,32 @@ def test_results_unused_for_30_days_are_deleted(cache: Path, site: Path, tmp_pat
     assert all(used > time.time() - 600 for _, _, used in kept)
 
 
+def test_results_of_other_code_are_deleted_after_a_week_unused(cache: Path, site: Path) -> None:
+    check(cache, str(site), "--cache")
+    now = int(time.time())
+    with sqlite3.connect(cache / results_cache.FILE_NAME) as db:
+        keys = [key for key, in db.execute("SELECT key FROM results ORDER BY key")]
+        db.execute("UPDATE results SET code = ?, used = ? WHERE key = ?", (b"older code", now - 8 * 86400, keys[0]))
+        db.execute("UPDATE results SET code = ?, used = ? WHERE key = ?", (b"older code", now - 2 * 86400, keys[1]))
+    check(cache, str(site / "bins-good.html"), "--cache")  # a run that uses none of them (no folder)
+    left = {key for key, _, _ in rows(cache)}
+    assert keys[0] not in left and set(keys[1:]) <= left and len(left) == len(keys)
+
+
+def test_a_cache_file_of_another_form_is_started_afresh(cache: Path, site: Path) -> None:
+    cache.mkdir()
+    with sqlite3.connect(cache / results_cache.FILE_NAME) as db:
+        db.execute("CREATE TABLE results (key BLOB PRIMARY KEY, value BLOB, used INTEGER)")
+        db.execute("INSERT INTO results VALUES (?, ?, ?)", (b"k", b"v", 0))
+    fresh = run("check", str(site), "--format", "json")
+    first = check(cache, str(site), "--cache", "--format", "json")
+    second = check(cache, str(site), "--cache", "--format", "json")
+    assert fresh.stdout == first.stdout == second.stdout and first.stderr == second.stderr == ""
+    assert len(rows(cache)) == 4
+    with sqlite3.connect(cache / results_cache.FILE_NAME) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == results_cache.SCHEMA
+
+
 def test_a_page_whose_rule_was_stopped_is_not_kept() -> None:
     checked = Checked("page.md", (), ("the rule x took too long on this page and was stopped",), complete=False)
     assert results_cache.keepable(checked) is None

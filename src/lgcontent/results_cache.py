@@ -35,9 +35,12 @@ from .site import Placed, SitePage
 #: The results file, in the cache folder.
 FILE_NAME = "results.sqlite"
 #: Changed whenever the kept form changes, so old entries are never misread.
-SCHEMA = 1
+SCHEMA = 2
 #: Results not used for this long are deleted.
 KEEP_SECONDS = 30 * 24 * 3600
+#: Results made by other code (an earlier version of lgcontent, say) go sooner: a new
+#: version would keep a second copy of a whole site's results for a month.
+KEEP_OTHER_CODE_SECONDS = 7 * 24 * 3600
 #: A result's last use is written again only when older than this (a run that finds
 #: every page unchanged should not rewrite every entry).
 TOUCH_SECONDS = 24 * 3600
@@ -132,6 +135,9 @@ def encode(checked: Checked) -> bytes:
     return zlib.compress(text.encode("utf-8", "surrogatepass"), 1)
 
 
+_SEVERITY = {int(level): level for level in Severity}  # (a dictionary is quicker than calling the enum)
+
+
 def keepable(checked: Checked) -> bytes | None:
     """The kept form of a result; None when a rule was stopped on the page, since another
     run may give it time to finish."""
@@ -141,7 +147,7 @@ def keepable(checked: Checked) -> bytes | None:
 def decode(value: bytes, path: str) -> Checked:
     """The kept result, for the page at ``path`` (raises ValueError and the like when damaged)."""
     data = json.loads(zlib.decompress(value).decode("utf-8", "surrogatepass"))
-    findings = tuple(Finding(path, line, column, end_line, end_column, rule, Severity(severity), message, match,
+    findings = tuple(Finding(path, line, column, end_line, end_column, rule, _SEVERITY[severity], message, match,
                              suggestion)
                      for line, column, end_line, end_column, rule, severity, message, match, suggestion
                      in data["findings"])
@@ -158,18 +164,30 @@ class ResultsCache:
     def __init__(self, folder: Path, settings: str) -> None:
         self.location = folder / FILE_NAME
         self.problem: str | None = None  # why the cache stopped being used, if it did
-        self._base = code_signature() + _part(settings)
+        self._code = code_signature()
+        self._base = self._code + _part(settings)
         self._rules: dict[int, tuple[list, bytes]] = {}
-        self._new: list[tuple[bytes, bytes, int]] = []
+        self._new: list[tuple[bytes, bytes, bytes, int]] = []
         self._used: list[bytes] = []
         self._db: sqlite3.Connection | None = None
         try:
             folder.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.location, timeout=30, isolation_level=None)
-            self._db.execute("CREATE TABLE IF NOT EXISTS results"
-                             " (key BLOB PRIMARY KEY, value BLOB NOT NULL, used INTEGER NOT NULL) WITHOUT ROWID")
+            if self._db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA:
+                self._start_afresh(self._db)
         except (sqlite3.Error, OSError) as exc:
             self._give_up(exc)
+
+    @staticmethod
+    def _start_afresh(db: sqlite3.Connection) -> None:
+        """Make the table (a file kept in another form by another version is emptied)."""
+        db.execute("BEGIN IMMEDIATE")
+        if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA:  # (another run may just have)
+            db.execute("DROP TABLE IF EXISTS results")
+            db.execute("CREATE TABLE results (key BLOB PRIMARY KEY, value BLOB NOT NULL, used INTEGER NOT NULL,"
+                       " code BLOB NOT NULL) WITHOUT ROWID")
+            db.execute(f"PRAGMA user_version = {SCHEMA}")
+        db.execute("COMMIT")
 
     @property
     def usable(self) -> bool:
@@ -224,7 +242,7 @@ class ResultsCache:
         """Keep a result made by :func:`keepable` (written with the next batch)."""
         if self._db is None or value is None:
             return
-        self._new.append((key, value, int(time.time())))
+        self._new.append((key, value, int(time.time()), self._code))
         if len(self._new) >= BATCH:
             self.flush()
 
@@ -235,7 +253,7 @@ class ResultsCache:
         now = int(time.time())
         try:
             self._db.execute("BEGIN IMMEDIATE")
-            self._db.executemany("INSERT OR REPLACE INTO results (key, value, used) VALUES (?, ?, ?)", self._new)
+            self._db.executemany("INSERT OR REPLACE INTO results (key, value, used, code) VALUES (?, ?, ?, ?)", self._new)
             self._db.executemany("UPDATE results SET used = ? WHERE key = ?", [(now, key) for key in self._used])
             self._db.execute("COMMIT")
         except sqlite3.Error as exc:
@@ -243,12 +261,15 @@ class ResultsCache:
         self._new, self._used = [], []
 
     def close(self) -> None:
-        """Write what is left, and delete results not used for KEEP_SECONDS."""
+        """Write what is left, and delete results not used for KEEP_SECONDS (made by other
+        code: KEEP_OTHER_CODE_SECONDS)."""
         self.flush()
         if self._db is None:
             return
         try:
-            self._db.execute("DELETE FROM results WHERE used < ?", (int(time.time()) - KEEP_SECONDS,))
+            now = int(time.time())
+            self._db.execute("DELETE FROM results WHERE used < ? OR (used < ? AND code != ?)",
+                             (now - KEEP_SECONDS, now - KEEP_OTHER_CODE_SECONDS, self._code))
             self._db.close()
         except sqlite3.Error as exc:
             self._give_up(exc)

@@ -231,13 +231,13 @@ def _check_in_processes(sources: list, rules_for: Callable[[str], list[Rule]], o
     from .workers import run_in_workers
 
     global _WORKER
-    kept = set()  # the indexes of files whose results are in the cache
+    kept: dict[int, bytes] = {}  # the keys of the files whose results are in the cache, by index
     files = []
     for index, item in enumerate(sources):
         if isinstance(item, PageSource):
             _, key = _cache_key(item.path, rules_for, options, cache)
             if key is not None and cache is not None and cache.has(key):
-                kept.add(index)
+                kept[index] = key
             else:
                 files.append(item.path)
     _WORKER = (rules_for, options, cache)  # forked workers inherit the rules: nothing is pickled
@@ -247,8 +247,11 @@ def _check_in_processes(sources: list, rules_for: Callable[[str], list[Rule]], o
         for index, item in enumerate(sources):
             if isinstance(item, InputError):
                 yield PageResult(item.path, error=item.message)
-            elif index in kept:  # (checked here if it has gone from the cache since)
-                yield _check_file(item.path, rules_for, options, cache)
+            elif index in kept:
+                assert cache is not None
+                checked = cache.get(kept.pop(index), item.path)
+                # (checked here if its result has gone from the cache since, or was damaged)
+                yield _result(checked, options) if checked else _check_file(item.path, rules_for, options, cache)
             else:
                 checked, entry = next(results)
                 if isinstance(checked, PageResult):
