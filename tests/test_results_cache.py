@@ -253,7 +253,7 @@ def test_runs_at_the_same_time_share_the_cache(cache: Path, tmp_path: Path) -> N
     assert len(rows(cache)) == 18
 
 
-def test_a_damaged_cache_file_is_reported_once_and_the_pages_are_still_checked(cache: Path, site: Path) -> None:
+def test_a_damaged_cache_file_is_started_afresh_and_said_so_once(cache: Path, site: Path) -> None:
     cache.mkdir()
     (cache / results_cache.FILE_NAME).write_bytes(b"this is not a database" * 100)
     fresh = run("check", str(site), "--format", "json")
@@ -261,9 +261,29 @@ def test_a_damaged_cache_file_is_reported_once_and_the_pages_are_still_checked(c
     assert result.exit_code == fresh.exit_code == 1
     assert result.stdout == fresh.stdout
     warning, = result.stderr.splitlines()
+    assert warning.startswith(f"lgcontent: warning: the results cache {cache / results_cache.FILE_NAME} was"
+                              " damaged (")
+    assert warning.endswith("), so it was emptied and started afresh")
+    assert len(rows(cache)) == 4  # kept this time
+    again = check(cache, str(site), "--cache", "--format", "json")
+    assert again.stdout == fresh.stdout and again.stderr == ""
+
+
+def test_a_cache_file_locked_by_another_program_costs_only_time(cache: Path, site: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    check(cache, str(site / "bins-good.html"), "--cache")
+    monkeypatch.setattr(results_cache, "WAIT_SECONDS", 0.2)
+    fresh = run("check", str(site), "--format", "json")
+    with sqlite3.connect(cache / results_cache.FILE_NAME, isolation_level=None) as db:
+        db.execute("BEGIN EXCLUSIVE")  # another program writing, for longer than lgcontent waits
+        result = check(cache, str(site), "--cache", "--format", "json")
+        db.execute("ROLLBACK")
+    assert result.exit_code == 1 and result.stdout == fresh.stdout
+    warning, = result.stderr.splitlines()
     assert warning.startswith("lgcontent: warning: the results cache could not be used, so pages were checked"
                               " without it (")
-    assert results_cache.FILE_NAME in warning
+    assert "locked" in warning
+    assert (cache / results_cache.FILE_NAME).stat().st_size > 0  # left alone: it was sound
 
 
 def test_a_cache_folder_that_cannot_be_made_costs_only_time(tmp_path: Path, site: Path) -> None:

@@ -235,8 +235,7 @@ def check(paths: tuple[str, ...], crawl_start: str | None, sitemaps: tuple[str, 
         reports.finish(summary)
     _crawl_notes(crawl_report)
     if options.cache_problem is not None:
-        _error(f"the results cache could not be used, so pages were checked without it ({options.cache_problem})",
-               label="warning")
+        _error(options.cache_problem, label="warning")
     if options.fetcher is not None:
         options.fetcher.close()
     if recorder is not None:

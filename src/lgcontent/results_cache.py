@@ -46,6 +46,8 @@ KEEP_OTHER_CODE_SECONDS = 7 * 24 * 3600
 TOUCH_SECONDS = 24 * 3600
 #: New results are written this many at a time, so memory stays small on a large site.
 BATCH = 200
+#: How long to wait for another run (or program) to finish writing the file.
+WAIT_SECONDS = 30.0
 #: Libraries whose versions change what a page is read as.
 _READERS = ("markdown-it-py", "mdit-py-plugins", "beautifulsoup4", "soupsieve", "PyYAML", "lxml")
 
@@ -163,7 +165,7 @@ class ResultsCache:
 
     def __init__(self, folder: Path, settings: str) -> None:
         self.location = folder / FILE_NAME
-        self.problem: str | None = None  # why the cache stopped being used, if it did
+        self.problem: str | None = None  # what went wrong with the cache file, if anything did
         self._code = code_signature()
         self._base = self._code + _part(settings)
         self._rules: dict[int, tuple[list, bytes]] = {}
@@ -172,11 +174,27 @@ class ResultsCache:
         self._db: sqlite3.Connection | None = None
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.location, timeout=30, isolation_level=None)
-            if self._db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA:
-                self._start_afresh(self._db)
+            try:
+                self._db = self._open()
+            except sqlite3.OperationalError:
+                raise  # locked, read-only, out of space...: the file itself may be sound
+            except sqlite3.DatabaseError as exc:  # not a database, or damaged: it holds nothing to lose
+                self.problem = (f"the results cache {self.location} was damaged ({exc}), so it was"
+                                " emptied and started afresh")
+                self.location.unlink()
+                self._db = self._open()
         except (sqlite3.Error, OSError) as exc:
             self._give_up(exc)
+
+    def _open(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.location, timeout=WAIT_SECONDS, isolation_level=None)
+        try:
+            if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA:
+                self._start_afresh(db)
+        except sqlite3.Error:
+            db.close()
+            raise
+        return db
 
     @staticmethod
     def _start_afresh(db: sqlite3.Connection) -> None:
@@ -194,7 +212,8 @@ class ResultsCache:
         return self._db is not None
 
     def _give_up(self, exc: Exception) -> None:
-        self.problem = self.problem or f"{self.location}: {exc}"
+        self.problem = (f"the results cache could not be used, so pages were checked without it"
+                        f" ({self.location}: {exc})")
         if self._db is not None:
             try:
                 self._db.close()
