@@ -241,8 +241,12 @@ def _check_in_processes(sources: list, rules_for: Callable[[str], list[Rule]], o
             else:
                 files.append(item.path)
     _WORKER = (rules_for, options, cache)  # forked workers inherit the rules: nothing is pickled
-    # Small chunks keep every worker busy to the end (pages differ a lot in size).
-    results = run_in_workers(_work, files, options.jobs, max(1, min(8, len(files) // (options.jobs * 16))), _lost)
+    if len(files) >= MIN_FOR_POOL:
+        # Small chunks keep every worker busy to the end (pages differ a lot in size).
+        results = run_in_workers(_work, files, options.jobs, max(1, min(8, len(files) // (options.jobs * 16))),
+                                 _lost)
+    else:  # the cache keeps nearly every result: starting workers would cost more than they save
+        results = (_work(path) for path in files)
     try:
         for index, item in enumerate(sources):
             if isinstance(item, InputError):
