@@ -269,6 +269,27 @@ def test_a_damaged_cache_file_is_started_afresh_and_said_so_once(cache: Path, si
     assert again.stdout == fresh.stdout and again.stderr == ""
 
 
+def test_a_cache_file_damaged_inside_is_deleted_for_the_next_run(cache: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for n in range(300):  # enough results to fill many pages of the database file
+        (folder / f"{n}.md").write_text(f"# Page {n}\n\nPlease utilise form {n} in order to apply.\n" * 5)
+    check(cache, str(folder), "--cache")
+    file = cache / results_cache.FILE_NAME
+    data = bytearray(file.read_bytes())
+    data[8192:len(data) - 4096] = b"\xff" * (len(data) - 4096 - 8192)  # the header survives
+    file.write_bytes(bytes(data))
+    fresh = run("check", str(folder), "--format", "json")
+    damaged = check(cache, str(folder), "--cache", "--format", "json")
+    assert damaged.stdout == fresh.stdout
+    warning, = damaged.stderr.splitlines()
+    assert warning.startswith("lgcontent: warning: the results cache could not be used")
+    assert warning.endswith("; it has been deleted, to start afresh)")
+    again = check(cache, str(folder), "--cache", "--format", "json")
+    assert again.stdout == fresh.stdout and again.stderr == ""
+    assert len(rows(cache)) == 300
+
+
 def test_a_cache_file_locked_by_another_program_costs_only_time(cache: Path, site: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     check(cache, str(site / "bins-good.html"), "--cache")

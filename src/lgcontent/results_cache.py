@@ -48,8 +48,8 @@ TOUCH_SECONDS = 24 * 3600
 BATCH = 200
 #: How long to wait for another run (or program) to finish writing the file.
 WAIT_SECONDS = 30.0
-#: Libraries whose versions change what a page is read as.
-_READERS = ("markdown-it-py", "mdit-py-plugins", "beautifulsoup4", "soupsieve", "PyYAML", "lxml")
+#: Libraries that decide what a page is read as (Markdown, front matter, --content-selector).
+_READERS = ("markdown_it", "yaml", "bs4", "soupsieve")
 
 
 def _part(value: str | bytes) -> bytes:
@@ -58,11 +58,18 @@ def _part(value: str | bytes) -> bytes:
     return len(data).to_bytes(8, "big") + data
 
 
+def _installed(path: Path) -> str:
+    """A file's size and time of change: new whenever it is edited or installed again."""
+    stat = path.stat()
+    return f"{stat.st_size} {stat.st_mtime_ns}"
+
+
 @lru_cache(maxsize=1)
 def code_signature() -> bytes:
-    """lgcontent's own code (every module's size and time of change, so an edited
-    checkout counts as new code), Python's version, and the page readers' versions."""
-    from importlib.metadata import PackageNotFoundError, version
+    """lgcontent's own code (every module, so an edited checkout counts as new code),
+    Python's version, and the libraries that read pages (found, not imported: asking
+    for their versions would cost more than a page)."""
+    from importlib.util import find_spec
 
     from . import __version__
 
@@ -70,13 +77,11 @@ def code_signature() -> bytes:
     digest.update(_part(f"schema {SCHEMA}; lgcontent {__version__}; Python {sys.version}"))
     package = Path(__file__).resolve().parent
     for module in sorted(package.rglob("*.py")):
-        stat = module.stat()
-        digest.update(_part(f"{module.relative_to(package).as_posix()} {stat.st_size} {stat.st_mtime_ns}"))
+        digest.update(_part(f"{module.relative_to(package).as_posix()} {_installed(module)}"))
     for name in _READERS:
-        try:
-            digest.update(_part(f"{name} {version(name)}"))
-        except PackageNotFoundError:
-            digest.update(_part(f"{name} absent"))
+        spec = find_spec(name)
+        origin = spec.origin if spec is not None else None
+        digest.update(_part(f"{name} {_installed(Path(origin)) if origin and Path(origin).is_file() else 'absent'}"))
     return digest.digest()
 
 
@@ -212,14 +217,22 @@ class ResultsCache:
         return self._db is not None
 
     def _give_up(self, exc: Exception) -> None:
+        """Go on without the cache; a file found damaged is deleted, for the next run to
+        start afresh, rather than reported again on every run."""
+        damaged = isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError)
         self.problem = (f"the results cache could not be used, so pages were checked without it"
-                        f" ({self.location}: {exc})")
+                        f" ({self.location}: {exc}{'; it has been deleted, to start afresh' if damaged else ''})")
         if self._db is not None:
             try:
                 self._db.close()
             except sqlite3.Error:
                 pass
         self._db = None
+        if damaged:
+            try:
+                self.location.unlink()
+            except OSError:
+                pass
 
     def key(self, path: str, data: bytes, rules: list) -> bytes:
         """The key of a page's result: its path as given (findings name it), its bytes and rules,
@@ -246,6 +259,8 @@ class ResultsCache:
             return None  # damaged: the page is checked again, and its new result replaces this one
         if time.time() - row[1] > TOUCH_SECONDS:
             self._used.append(key)
+            if len(self._used) >= BATCH:
+                self.flush()
         return checked
 
     def _query(self, sql: str, key: bytes) -> tuple | None:
