@@ -389,3 +389,6 @@ def test_the_kept_form_gives_back_every_field() -> None:
                       9.25, "Bins", site)
     assert results_cache.decode(results_cache.encode(checked), "a/page.html") == checked
     assert results_cache.decode(results_cache.encode(Checked("b.md", ())), "b.md") == Checked("b.md", ())
+    without_lines = Checked("a/page.html", (finding,), lines={})
+    with pytest.raises(ValueError):  # a result the reports could not show is not used
+        results_cache.decode(results_cache.encode(without_lines), "a/page.html")

@@ -161,8 +161,11 @@ def decode(value: bytes, path: str) -> Checked:
     site = data["site"]
     page = None if site is None else SitePage(path, _unplaced(site["title"]), _unplaced(site["description"]),
                                               [Placed(*link) for link in site["links"]])
-    return Checked(path, findings, tuple(data["notes"]), {int(n): text for n, text in data["lines"]},
-                   data["words"], data["reading_age"], data["title"], page)
+    lines = {int(n): text for n, text in data["lines"]}
+    if any(finding.line not in lines for finding in findings):
+        raise ValueError("a finding's source line is missing")
+    return Checked(path, findings, tuple(data["notes"]), lines, data["words"], data["reading_age"], data["title"],
+                   page)
 
 
 class ResultsCache:
