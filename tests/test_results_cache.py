@@ -113,6 +113,25 @@ def _fresh_pages(cache: Path, site: Path, *args: str) -> set[str]:
     return {page for page, texts in messages.items() if not any(t.startswith(MARK) for t in texts)}
 
 
+def test_the_configuration_turns_the_cache_on_and_no_cache_off(cache: Path, site: Path, tmp_path: Path) -> None:
+    config = tmp_path / "lgcontent.yml"
+    config.write_text("cache: true\n")
+    check(cache, str(site), "--config", str(config), "--no-cache")
+    assert not (cache / results_cache.FILE_NAME).exists()
+    check(cache, str(site), "--config", str(config))
+    assert len(rows(cache)) == 4
+    view = [line.split() for line in run("config", "--config", str(config)).stdout.splitlines()]
+    assert ["cache:", "true", "#", f"{config}:1"] in view
+
+
+def test_a_cache_setting_that_is_not_true_or_false_is_an_error(cache: Path, site: Path, tmp_path: Path) -> None:
+    config = tmp_path / "lgcontent.yml"
+    config.write_text("fail_on: error\ncache: yes please\n")
+    result = check(cache, str(site), "--config", str(config))
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"lgcontent: error: {config}:2: 'cache' must be true or false"
+
+
 def test_a_changed_page_is_checked_again_and_the_others_are_not(cache: Path, site: Path) -> None:
     check(cache, str(site), "--cache")
     tamper(cache)

@@ -114,10 +114,11 @@ Examples:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
               help="Check files in N processes at once (default: one for each processor)."
                    " Example: --jobs 1.")
-@click.option("--cache", "use_cache", is_flag=True,
+@click.option("--cache/--no-cache", "use_cache", default=None,
               help="Keep each file's result, and reuse it while the file, the rules and the settings"
                    " stay the same: a second run over a large, mostly unchanged folder takes a fraction"
-                   " of the time. Kept in $LGCONTENT_CACHE_DIR (default ~/.cache/lgcontent).")
+                   " of the time. Kept in $LGCONTENT_CACHE_DIR (default ~/.cache/lgcontent)."
+                   " Default: off, or cache in the configuration.")
 @click.option("--quiet", "-q", is_flag=True, help="Do not show a progress bar.")
 @click.option("--format", "fmt", type=click.Choice(list(REPORT_FORMATS)), default="rich",
               show_default=True, help="Report style: rich (for people), concise (one line a finding),"
@@ -165,7 +166,7 @@ Examples:
               help="Force colour on or off (default: colour on a terminal, off with NO_COLOR set).")
 def check(paths: tuple[str, ...], crawl_start: str | None, sitemaps: tuple[str, ...], max_pages: int,
           max_depth: int, include: tuple[str, ...], exclude: tuple[str, ...], ignore_robots: bool,
-          delay: float, concurrency: int, timeout: float, max_page_size: float, jobs: int | None, use_cache: bool, quiet: bool,
+          delay: float, concurrency: int, timeout: float, max_page_size: float, jobs: int | None, use_cache: bool | None, quiet: bool,
           fmt: str, outputs: tuple[str, ...], fail_on: str | None,
           max_warnings: int | None, baseline: str | None, write_baseline: str | None, compare_path: str | None,
           report_unused_suppressions: bool, config_path: str | None, statistics: bool,
@@ -209,6 +210,8 @@ def check(paths: tuple[str, ...], crawl_start: str | None, sitemaps: tuple[str, 
                       delay, concurrency, timeout, int(max_page_size * 1024 * 1024))
     options.max_bytes = web.max_bytes
     options.jobs = jobs or os.cpu_count() or 1
+    if use_cache is None:
+        use_cache = bool(config.cache.value) if config.cache is not None else False
     if use_cache:
         from .cachedir import cache_folder
 
@@ -661,6 +664,10 @@ overrides: []
 
 # When to fail a CI run: error, warning, suggestion or never.
 fail_on: error
+
+# Keep each file's result for later runs, so only changed files are checked again
+# (as --cache does; --no-cache turns it off for one run).
+cache: false
 """
 
 

@@ -20,7 +20,7 @@ from .yamlfile import LineMap, load_yaml
 CONFIG_NAMES = ("lgcontent.yml", ".lgcontent.yml")
 PYPROJECT = "pyproject.toml"
 TOP_KEYS = ("extends", "enable", "disable", "severity", "options", "vocabulary", "overrides",
-            "fail_on", "max_warnings", "content_selector")
+            "fail_on", "max_warnings", "content_selector", "cache")
 OVERRIDE_KEYS = ("files", "enable", "disable", "severity", "options")
 VOCABULARY_KEYS = ("accept", "reject")
 FAIL_ON = (*SEVERITY_NAMES, "never")
@@ -69,6 +69,7 @@ class Config:
     fail_on: Value | None = None
     max_warnings: Value | None = None
     content_selector: Value | None = None
+    cache: Value | None = None  # keep results for later runs, as --cache does
 
 
 def glob_to_regex(pattern: str) -> re.Pattern[str]:
@@ -222,6 +223,7 @@ class _Reader:
                                            "'max_warnings' must be a whole number, 0 or more")
         config.content_selector = self.setting(data, "content_selector", lambda v: isinstance(v, str) and v.strip(),
                                                "'content_selector' must be a CSS selector")
+        config.cache = self.setting(data, "cache", lambda v: isinstance(v, bool), "'cache' must be true or false")
         return config
 
     def overrides(self, data: Any) -> list[Override]:

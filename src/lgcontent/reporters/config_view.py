@@ -46,9 +46,14 @@ def show_config(plan, out: TextIO) -> None:
             _line(out, f"    severity {name}: {v.value}", v.origin)
         for name, v in o.options.items():
             _line(out, f"    options {name}: {json.dumps(v.value)}", v.origin)
-    for key, default in (("fail_on", "error"), ("max_warnings", None), ("content_selector", None)):
+    for key, default in (("fail_on", "error"), ("max_warnings", None), ("content_selector", None), ("cache", False)):
         value = getattr(config, key)
         if value is not None:
-            _line(out, f"{key}: {value.value}", value.origin)
+            _line(out, f"{key}: {_yaml_word(value.value)}", value.origin)
         else:
-            _line(out, f"{key}: {default if default is not None else '(not set)'}", "default")
+            _line(out, f"{key}: {_yaml_word(default) if default is not None else '(not set)'}", "default")
+
+
+def _yaml_word(value: object) -> object:
+    """true and false as a configuration file writes them."""
+    return json.dumps(value) if isinstance(value, bool) else value
