@@ -173,6 +173,21 @@ def test_a_changed_configuration_checks_every_page_again(cache: Path, site: Path
     assert messages and not any(m.startswith(MARK) for texts in messages.values() for m in texts)
 
 
+def test_links_are_followed_from_the_folders_checked_in_each_run(cache: Path, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same file (same path, same bytes) links to another page when checked from
+    another folder: '/apply' starts at the folder named on the command line."""
+    sub = tmp_path / "site" / "sub"
+    sub.mkdir(parents=True)
+    (sub / "page.md").write_text("# Bins\n\nTo apply, read [the guide to bins](/apply).\n")
+    (sub / "apply.md").write_text("# Apply\n\nApply for a bin here.\n")
+    monkeypatch.chdir(tmp_path)
+    rules = lambda report: {f["rule"] for f in json.loads(report.stdout)["findings"]}  # noqa: E731
+    assert "site.broken-link" not in rules(check(cache, "site/sub", "--cache", "--format", "json"))
+    assert "site.broken-link" in rules(check(cache, "site", "--cache", "--format", "json"))
+    assert "site.broken-link" not in rules(check(cache, "site/sub", "--cache", "--format", "json"))
+
+
 def test_a_page_moved_elsewhere_is_checked_again(cache: Path, site: Path, tmp_path: Path) -> None:
     check(cache, str(site), "--cache")
     tamper(cache)
