@@ -118,7 +118,7 @@ Examples:
               help="Keep each file's result, and reuse it while the file, the rules and the settings"
                    " stay the same: a second run over a large, mostly unchanged folder takes a fraction"
                    " of the time. Kept in $LGCONTENT_CACHE_DIR (default ~/.cache/lgcontent)."
-                   " Default: off, or cache in the configuration.")
+                   " Default: off, unless the configuration says cache: true.")
 @click.option("--quiet", "-q", is_flag=True, help="Do not show a progress bar.")
 @click.option("--format", "fmt", type=click.Choice(list(REPORT_FORMATS)), default="rich",
               show_default=True, help="Report style: rich (for people), concise (one line a finding),"
@@ -166,8 +166,8 @@ Examples:
               help="Force colour on or off (default: colour on a terminal, off with NO_COLOR set).")
 def check(paths: tuple[str, ...], crawl_start: str | None, sitemaps: tuple[str, ...], max_pages: int,
           max_depth: int, include: tuple[str, ...], exclude: tuple[str, ...], ignore_robots: bool,
-          delay: float, concurrency: int, timeout: float, max_page_size: float, jobs: int | None, use_cache: bool | None, quiet: bool,
-          fmt: str, outputs: tuple[str, ...], fail_on: str | None,
+          delay: float, concurrency: int, timeout: float, max_page_size: float, jobs: int | None,
+          use_cache: bool | None, quiet: bool, fmt: str, outputs: tuple[str, ...], fail_on: str | None,
           max_warnings: int | None, baseline: str | None, write_baseline: str | None, compare_path: str | None,
           report_unused_suppressions: bool, config_path: str | None, statistics: bool,
           stdin_format: str, content_selector: str | None, packs: tuple[str, ...], enable: tuple[str, ...],

@@ -215,6 +215,10 @@ class ResultsCache:
             db.execute(f"PRAGMA user_version = {SCHEMA}")
         db.execute("COMMIT")
 
+    # (here too, so the runner needs this module only when it makes a cache)
+    read_page = staticmethod(read_page)
+    keepable = staticmethod(keepable)
+
     @property
     def usable(self) -> bool:
         return self._db is not None

@@ -11,7 +11,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from .checked import Checked
 from .engine import check_document, prepare, site_findings
@@ -24,7 +24,9 @@ from .loaders.url import Fetched, is_web_address
 from .site import SiteIndex, summarise
 from .packs import Rule
 from .readability import page_counts, reading_age
-from .results_cache import ResultsCache, keepable, read_page
+
+if TYPE_CHECKING:  # the results cache (and SQLite) is loaded only for runs that use it
+    from .results_cache import ResultsCache
 
 #: Below this many words a page's reading age says little, so none is given.
 MIN_WORDS_FOR_READING_AGE = 50
@@ -86,7 +88,7 @@ def _check_file(path: str, rules_for: Callable[[str], list[Rule]], options: Chec
     checked = _inspect(path, rules_for, options, data=data)
     if isinstance(checked, PageResult):
         return checked
-    cache.put(key, keepable(checked))
+    cache.put(key, cache.keepable(checked))
     return _result(checked, options)
 
 
@@ -95,7 +97,7 @@ def _cache_key(path: str, rules_for: Callable[[str], list[Rule]], options: Check
     """A file's bytes and the key of its result (None, None: not a file the cache can serve)."""
     if cache is None or not cache.usable or path == STDIN or is_web_address(path) or format_of(path) is None:
         return None, None
-    data = read_page(path, options.max_bytes)
+    data = cache.read_page(path, options.max_bytes)
     return (data, cache.key(path, data, rules_for(path))) if data is not None else (None, None)
 
 
@@ -174,7 +176,11 @@ def check_sources(sources: Iterable[PageSource | InputError | Fetched],
     if isinstance(sources, list) and sources:
         first = sources[0]
         prepare(rules_for(first.url if isinstance(first, Fetched) else first.path), len(sources))
-    cache = ResultsCache(options.cache, _settings(options)) if options.cache is not None else None
+    cache = None
+    if options.cache is not None:
+        from .results_cache import ResultsCache
+
+        cache = ResultsCache(options.cache, _settings(options))
     try:
         if options.jobs > 1 and isinstance(sources, list) and _all_files(sources) and len(sources) >= MIN_FOR_POOL:
             yield from _check_in_processes(sources, rules_for, options, cache)
@@ -218,9 +224,9 @@ def _work(path: str) -> tuple[Checked | PageResult, tuple[bytes, bytes | None] |
     rules_for, options, cache = _WORKER
     data, key = _cache_key(path, rules_for, options, cache)
     checked = _inspect(path, rules_for, options, data=data)
-    if key is None or isinstance(checked, PageResult):
+    if key is None or cache is None or isinstance(checked, PageResult):
         return checked, None
-    return checked, (key, keepable(checked))
+    return checked, (key, cache.keepable(checked))
 
 
 def _check_in_processes(sources: list, rules_for: Callable[[str], list[Rule]], options: CheckOptions,
