@@ -9,8 +9,11 @@ message starts with TAMPERED: a report showing it was served from the cache.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
+import subprocess
+import sys
 import time
 import zlib
 from pathlib import Path
@@ -182,7 +185,9 @@ def test_links_are_followed_from_the_folders_checked_in_each_run(cache: Path, tm
     (sub / "page.md").write_text("# Bins\n\nTo apply, read [the guide to bins](/apply).\n")
     (sub / "apply.md").write_text("# Apply\n\nApply for a bin here.\n")
     monkeypatch.chdir(tmp_path)
-    rules = lambda report: {f["rule"] for f in json.loads(report.stdout)["findings"]}  # noqa: E731
+    def rules(report) -> set[str]:
+        return {f["rule"] for f in json.loads(report.stdout)["findings"]}
+
     assert "site.broken-link" not in rules(check(cache, "site/sub", "--cache", "--format", "json"))
     assert "site.broken-link" in rules(check(cache, "site", "--cache", "--format", "json"))
     assert "site.broken-link" not in rules(check(cache, "site/sub", "--cache", "--format", "json"))
@@ -262,9 +267,6 @@ def test_parallel_runs_keep_and_reuse_results(cache: Path, tmp_path: Path) -> No
 
 def test_runs_at_the_same_time_share_the_cache(cache: Path, tmp_path: Path) -> None:
     """As pre-commit runs a hook: several processes at once, each with some of the files."""
-    import subprocess
-    import sys
-
     folders = []
     for n in range(3):
         folder = tmp_path / f"part{n}"
@@ -272,7 +274,7 @@ def test_runs_at_the_same_time_share_the_cache(cache: Path, tmp_path: Path) -> N
         for m in range(6):
             (folder / f"{m}.md").write_text(f"# Page {n} {m}\n\nPlease click here to utilise form {m}.\n")
         folders.append(folder)
-    env = {**__import__("os").environ, "LGCONTENT_CACHE_DIR": str(cache)}
+    env = {**os.environ, "LGCONTENT_CACHE_DIR": str(cache)}
     command = [sys.executable, "-m", "lgcontent", "check", "--cache", "--jobs", "1", "--format", "json"]
     reports = []
     for _ in range(2):  # the first time stores every result, the second reads them
