@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 import zlib
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -88,6 +89,22 @@ def test_results_kept_by_a_run_of_one_format_serve_a_report_of_another(cache: Pa
     fresh = run("check", str(site), "--no-color")
     kept = check(cache, str(site), "--cache", "--no-color")
     assert kept.stdout == fresh.stdout and kept.stderr == ""
+
+
+def test_source_lines_of_kept_results_are_read_as_the_page_was(cache: Path, tmp_path: Path) -> None:
+    """Kept results hold no source lines: the terminal report takes them from the page,
+    decoded as it was when checked (a declared charset, a byte order mark, CRLF)."""
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "latin.html").write_bytes(
+        '<html lang="en"><head><meta charset="windows-1252"><title>Caf\xe9s</title></head>\r\n<body>\r\n'
+        '<p>Please utilise the caf\xe9 form \u2013 click <a href="/x">here</a>.</p>\r\n</body></html>\r\n'
+        .encode("cp1252"))
+    (folder / "bom.md").write_bytes("\ufeff# Bins\r\n\r\nPlease utilise the form, in order to apply.\r\n".encode())
+    fresh = run("check", str(folder), "--no-color")
+    check(cache, str(folder), "--cache", "--format", "json")
+    kept = check(cache, str(folder), "--cache", "--no-color")
+    assert kept.stdout == fresh.stdout and "utilise" in fresh.stdout and "café" in fresh.stdout
 
 
 def test_a_second_run_uses_the_kept_results(cache: Path, site: Path) -> None:
@@ -254,6 +271,9 @@ def test_parallel_runs_keep_and_reuse_results(cache: Path, tmp_path: Path) -> No
     assert len(rows(cache)) == 20
     second = run_process("check", str(folder), "--jobs", "2", "--cache", "--format", "json", env=env)
     assert fresh.stdout == first.stdout == second.stdout and fresh.returncode == second.returncode == 1
+    terminal = [run_process("check", str(folder), "--jobs", "2", *cached, "--no-color", env=env).stdout
+                for cached in ((), ("--cache",))]  # source lines read again from the pages
+    assert terminal[0] == terminal[1] and b"parking" in terminal[0]
     tamper(cache)
     (folder / "3-parking-bad.md").write_text("# Parking\n\nPlease click here.\n")
     report = json.loads(run_process("check", str(folder), "--jobs", "2", "--cache", "--format", "json",
@@ -423,8 +443,6 @@ def test_the_kept_form_gives_back_every_field() -> None:
                     [Placed("more", 3, 5, 4, 1, "<a>more</a>", "/abs/target.html")])
     checked = Checked("a/page.html", (finding, other), ("a note",), {3: "line three", 9: "line nine"}, 120,
                       9.25, "Bins", site)
-    assert results_cache.decode(results_cache.encode(checked), "a/page.html") == checked
+    # (source lines are not kept: the page gives them again)
+    assert results_cache.decode(results_cache.encode(checked), "a/page.html") == replace(checked, lines={})
     assert results_cache.decode(results_cache.encode(Checked("b.md", ())), "b.md") == Checked("b.md", ())
-    without_lines = Checked("a/page.html", (finding,), lines={})
-    with pytest.raises(ValueError):  # a result the reports could not show is not used
-        results_cache.decode(results_cache.encode(without_lines), "a/page.html")

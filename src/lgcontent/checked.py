@@ -18,7 +18,7 @@ class Checked:
     path: str
     findings: tuple[Finding, ...]
     notes: tuple[str, ...] = ()
-    #: The source line each finding starts on, by line number (when asked for).
+    #: The source line each finding starts on, by line number (for reports that show them).
     lines: dict[int, str] = field(default_factory=dict)
     words: int = 0  # words of prose checked on the page
     reading_age: float | None = None  # UK reading age of the whole page, None when too short

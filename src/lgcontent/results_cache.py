@@ -35,7 +35,7 @@ from .site import Placed, SitePage
 #: The results file, in the cache folder.
 FILE_NAME = "results.sqlite"
 #: Changed whenever the kept form changes, so old entries are never misread.
-SCHEMA = 2
+SCHEMA = 3
 #: Results not used for this long are deleted.
 KEEP_SECONDS = 30 * 24 * 3600
 #: Results made by other code (an earlier version of lgcontent, say) go sooner: a new
@@ -126,12 +126,12 @@ def _unplaced(item: list | None) -> Placed | None:
 
 
 def encode(checked: Checked) -> bytes:
+    """The kept form: everything but the findings' source lines, which the page gives again."""
     site = checked.site
     data = {
         "findings": [[f.line, f.column, f.end_line, f.end_column, f.rule, int(f.severity), f.message, f.match,
                       f.suggestion] for f in checked.findings],
         "notes": list(checked.notes),
-        "lines": [[number, text] for number, text in checked.lines.items()],
         "words": checked.words,
         "reading_age": checked.reading_age,
         "title": checked.title,
@@ -161,10 +161,7 @@ def decode(value: bytes, path: str) -> Checked:
     site = data["site"]
     page = None if site is None else SitePage(path, _unplaced(site["title"]), _unplaced(site["description"]),
                                               [Placed(*link) for link in site["links"]])
-    lines = {int(n): text for n, text in data["lines"]}
-    if any(finding.line not in lines for finding in findings):
-        raise ValueError("a finding's source line is missing")
-    return Checked(path, findings, tuple(data["notes"]), lines, data["words"], data["reading_age"], data["title"],
+    return Checked(path, findings, tuple(data["notes"]), {}, data["words"], data["reading_age"], data["title"],
                    page)
 
 

@@ -9,17 +9,19 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from .checked import Checked
+from .document import LineIndex
 from .engine import check_document, prepare, site_findings
 from .errors import InputError
 from .findings import Finding, PageResult
 from .fingerprints import fingerprints
 from .inputs import STDIN, PageSource, expand
 from .loaders import DEFAULT_MAX_BYTES, format_of, load_bytes, load_file, too_large
+from .loaders.decoding import decode
 from .loaders.url import Fetched, is_web_address
 from .site import SiteIndex, summarise
 from .packs import Rule
@@ -84,7 +86,8 @@ def _check_file(path: str, rules_for: Callable[[str], list[Rule]], options: Chec
     assert cache is not None
     kept = cache.get(key, path)
     if kept is not None:
-        return _result(kept, options)
+        assert data is not None
+        return _kept_result(kept, data, rules_for, options)
     checked = _inspect(path, rules_for, options, data=data)
     if isinstance(checked, PageResult):
         return checked
@@ -130,16 +133,35 @@ def _inspect(path: str, rules_for: Callable[[str], list[Rule]], options: CheckOp
     except Exception as exc:  # a fault of ours must not stop the other pages
         return PageResult(path, error=f"could not be checked because of a fault in lgcontent"
                           f" ({type(exc).__name__}: {exc}); please report it")
-    lines = {}
-    # A kept result serves later runs whatever their reports, so it keeps every line.
-    for finding in findings if options.source_lines or options.cache is not None else ():
-        if finding.line not in lines:
-            start, end = doc.lines.line_span(finding.line)
-            lines[finding.line] = doc.source[start:end]
+    lines = _lines_of(findings, doc.lines, doc.source) if options.source_lines else {}
     counts = page_counts(doc.blocks)
     age = reading_age(counts) if counts.words >= MIN_WORDS_FOR_READING_AGE else None
     return Checked(doc.path, tuple(findings), tuple(doc.notes), lines, counts.words, age,
                    doc.title.value if doc.title else None, site, not doc.incomplete)
+
+
+def _lines_of(findings: Iterable[Finding], index: LineIndex, source: str) -> dict[int, str]:
+    """The source line each finding starts on, by line number."""
+    lines = {}
+    for finding in findings:
+        if finding.line not in lines:
+            start, end = index.line_span(finding.line)
+            lines[finding.line] = source[start:end]
+    return lines
+
+
+def _kept_result(kept: Checked, data: bytes, rules_for: Callable[[str], list[Rule]],
+                 options: CheckOptions) -> PageResult:
+    """The result of a page the cache kept. The cache does not keep source lines (a third of
+    its size): reports that show them take them from the page's bytes, read for its key,
+    decoded as the loader decodes them."""
+    if options.source_lines and kept.findings:
+        try:
+            text, _ = decode(data, kept.path, html=format_of(kept.path) == "html")
+        except InputError:  # (the page was read this way before; if it cannot be now, check it)
+            return _check_one(kept.path, rules_for, options)
+        kept = replace(kept, lines=_lines_of(kept.findings, LineIndex(text), text))
+    return _result(kept, options)
 
 
 def _result(checked: Checked, options: CheckOptions) -> PageResult:
@@ -259,8 +281,10 @@ def _check_in_processes(sources: list, rules_for: Callable[[str], list[Rule]], o
                 yield PageResult(item.path, error=item.message)
             elif index in kept:
                 assert cache is not None
-                checked = cache.get(kept.pop(index), item.path)
-                # (checked here if its result has gone from the cache since, or was damaged)
+                key = kept.pop(index)
+                checked = None if options.source_lines else cache.get(key, item.path)
+                # Read again when the report shows source lines (see _kept_result), or when the
+                # result has gone from the cache since, or was damaged: checked here if so.
                 yield _result(checked, options) if checked else _check_file(item.path, rules_for, options, cache)
             else:
                 checked, entry = next(results)
