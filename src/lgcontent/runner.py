@@ -169,10 +169,8 @@ def _result(checked: Checked, options: CheckOptions) -> PageResult:
     if options.site is not None and checked.site is not None:
         options.site.pages.append(checked.site)
     findings, prints = _outside_baseline(list(checked.findings), options.baseline)
-    lines = {}
-    for finding in findings if options.source_lines else ():
-        if finding.line not in lines:
-            lines[finding.line] = checked.lines[finding.line]
+    # (the lines of the findings reported, in the order they first come)
+    lines = {f.line: checked.lines[f.line] for f in findings} if options.source_lines else {}
     return PageResult(checked.path, tuple(findings), notes=checked.notes, lines=lines,
                       words=checked.words, reading_age=checked.reading_age, known_fingerprints=prints,
                       in_baseline=len(checked.findings) - len(findings), title=checked.title)
