@@ -248,6 +248,30 @@ def test_the_code_signature_follows_every_module_of_lgcontent(tmp_path: Path, mo
         results_cache.code_signature.cache_clear()
 
 
+def test_the_code_signature_follows_the_compiled_speed_ups(tmp_path: Path, monkeypatch) -> None:
+    """A rebuilt extension module, and turning the speed-ups off, each count as new code."""
+    import lgcontent
+    from lgcontent import text
+
+    package = tmp_path / "lgcontent"
+    package.mkdir()
+    (package / "results_cache.py").write_text("")
+    monkeypatch.setattr(results_cache, "__file__", str(package / "results_cache.py"))
+    results_cache.code_signature.cache_clear()
+    try:
+        before = results_cache.code_signature()
+        (package / "_speedups.cpython-311-x86_64-linux-gnu.so").write_bytes(b"a compiled module")
+        results_cache.code_signature.cache_clear()
+        with_module = results_cache.code_signature()
+        assert with_module != before
+        monkeypatch.setattr(text, "COMPILED", not text.COMPILED)
+        results_cache.code_signature.cache_clear()
+        assert results_cache.code_signature() not in (before, with_module)
+    finally:
+        results_cache.code_signature.cache_clear()
+    assert lgcontent  # the real package is untouched: only the copy's files changed
+
+
 def test_a_baseline_applies_to_kept_results(cache: Path, site: Path, tmp_path: Path) -> None:
     baseline = tmp_path / "baseline.json"
     run("check", str(site / "bins-bad.html"), "--write-baseline", str(baseline))

@@ -64,19 +64,25 @@ def _installed(path: Path) -> str:
     return f"{stat.st_size} {stat.st_mtime_ns}"
 
 
+#: lgcontent's modules: Python, and compiled extensions (Linux and macOS, Windows).
+_CODE_SUFFIXES = (".py", ".so", ".pyd")
+
+
 @lru_cache(maxsize=1)
 def code_signature() -> bytes:
-    """lgcontent's own code (every module, so an edited checkout counts as new code),
+    """lgcontent's own code (every module, compiled ones too, so an edited checkout or
+    a rebuilt extension counts as new code, and whether the compiled speed-ups run),
     Python's version, and the libraries that read pages (found, not imported: asking
     for their versions would cost more than a page)."""
     from importlib.util import find_spec
 
     from . import __version__
+    from .text import COMPILED
 
     digest = hashlib.blake2b(digest_size=20)
-    digest.update(_part(f"schema {SCHEMA}; lgcontent {__version__}; Python {sys.version}"))
+    digest.update(_part(f"schema {SCHEMA}; lgcontent {__version__}; Python {sys.version}; compiled {COMPILED}"))
     package = Path(__file__).resolve().parent
-    for module in sorted(package.rglob("*.py")):
+    for module in sorted(path for path in package.rglob("*") if path.suffix in _CODE_SUFFIXES):
         digest.update(_part(f"{module.relative_to(package).as_posix()} {_installed(module)}"))
     for name in _READERS:
         spec = find_spec(name)

@@ -2,6 +2,10 @@
 
 Sentences never cross blocks: a heading, list item or table cell is its own unit,
 so a long page is never read as one 150-word "sentence".
+
+Splitting sentences (with their words and syllables) is a large share of every check,
+so ``_speedups.c`` does it in C where it was built; the Python here is the reference it
+must match, and runs everywhere else.
 """
 
 from __future__ import annotations
@@ -9,6 +13,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from typing import NamedTuple
+
+from . import speedups
 
 WORD_RE = re.compile(r"[^\W_]+(?:['’.\-&][^\W_]+)*")
 
@@ -58,12 +64,10 @@ def words(text: str) -> tuple[str, ...]:
     return tuple(WORD_RE.findall(text))
 
 
-def _ends_sentence(text: str, stop: re.Match[str]) -> bool:
-    """Whether the punctuation ``stop`` really closes a sentence."""
-    mark = stop.group()
-    if mark == "\n" or not mark.startswith("."):
-        return True
-    begin = stop.start()
+def _ends_sentence(text: str, begin: int, end: int) -> bool:
+    """Whether the punctuation ``text[begin:end]`` really closes a sentence."""
+    if text[begin] != ".":
+        return True  # a line break, or a stop that is not a full stop
     space = max(text.rfind(" ", 0, begin), text.rfind("\n", 0, begin))
     token = text[space + 1:begin].lower().lstrip("(\"'‘“")
     if not token:
@@ -74,7 +78,7 @@ def _ends_sentence(text: str, stop: re.Match[str]) -> bool:
         return False  # an initial, as in "J. Smith"
     if _DOTTED.fullmatch(token):
         return False  # "e.g", "i.e", "a.m"
-    rest = stop.end()
+    rest = end
     while rest < len(text) and text[rest] == " ":
         rest += 1
     if rest < len(text) and text[rest].islower() and len(token) <= 4:
@@ -82,14 +86,13 @@ def _ends_sentence(text: str, stop: re.Match[str]) -> bool:
     return True
 
 
-@lru_cache(maxsize=8192)
-def sentences(text: str) -> tuple[Sentence, ...]:
+def _split_sentences(text: str) -> tuple[Sentence, ...]:
     """Split one block of text into sentences, with their positions, words and
-    syllables (cached)."""
+    syllables (the reference for the compiled split_sentences)."""
     result: list[Sentence] = []
     begin = 0
     for stop in _SENTENCE_END_RE.finditer(text):
-        if text[stop.start()] == "." and not _ends_sentence(text, stop):
+        if text[stop.start()] == "." and not _ends_sentence(text, stop.start(), stop.end()):
             continue  # only a full stop may belong to an abbreviation
         _append(result, text, begin, stop.end())
         begin = stop.end()
@@ -171,3 +174,14 @@ def syllables(word: str) -> int:
     if not _NOT_SPLIT.search(w):
         count += len(_SPLIT_PAIRS.findall(w))
     return max(1, count)
+
+
+_compiled = speedups.load()
+if _compiled is not None:
+    _compiled.configure(Sentence, syllables, _ends_sentence, _SYLLABLE_EXCEPTIONS)
+#: Whether sentences are split by the compiled speed-ups.
+COMPILED = _compiled is not None
+
+#: Split one block of text into sentences, with their positions, words and syllables
+#: (cached: several rules ask about the same block). In C where it was built.
+sentences = lru_cache(maxsize=8192)(_compiled.split_sentences if _compiled is not None else _split_sentences)

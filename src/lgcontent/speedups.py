@@ -1,0 +1,25 @@
+"""The compiled speed-ups (``lgcontent._speedups``, from ``_speedups.c``), if present.
+
+Installing lgcontent builds them where a C compiler is found (``hatch_build.py``);
+anywhere else lgcontent runs as plain Python and finds the same, more slowly. Setting
+``LGCONTENT_PURE_PYTHON=1`` turns them off, to compare the two or to rule them out.
+"""
+
+from __future__ import annotations
+
+import os
+from types import ModuleType
+
+#: Set (to anything but an empty string) to run without the compiled speed-ups.
+PURE_PYTHON_VARIABLE = "LGCONTENT_PURE_PYTHON"
+
+
+def load() -> ModuleType | None:
+    """The compiled module, or None when it was not built or is turned off."""
+    if os.environ.get(PURE_PYTHON_VARIABLE):
+        return None
+    try:
+        from . import _speedups
+    except ImportError:
+        return None
+    return _speedups

@@ -1,0 +1,145 @@
+"""The compiled speed-ups (src/lgcontent/_speedups.c) find exactly what text.py finds.
+
+text.py's Python is the reference: lgcontent runs on it wherever the module was not built.
+These tests hold the two alike over every Unicode character, generated text, every short
+word over the letters the syllable rules look at, the example pages and the shared
+corpus; and check that whole reports are the same with the module turned off.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import CORPUS, EXAMPLES, needs_corpus, run_process
+from lgcontent import speedups, text
+from lgcontent.loaders import load_file
+
+compiled = speedups.load()
+
+needs_compiled = pytest.mark.skipif(
+    compiled is None and not os.environ.get("LGCONTENT_REQUIRE_SPEEDUPS"),
+    reason="the compiled speed-ups are not built here (no C compiler when lgcontent was installed,"
+    " or LGCONTENT_PURE_PYTHON is set); lgcontent runs as plain Python",
+)
+
+pytestmark = needs_compiled
+
+# Characters the sentence and word rules treat specially, with letters and digits of
+# several scripts (one outside the Basic Multilingual Plane), spaces of several kinds,
+# and the underscore, which is a word character to regexes but not a letter.
+TRICKY = ("aeiouyAEIOUY tlsdcgnhmxzTS 0123456789 .!?…\"'”’)]([-&_,;:/\n\t\u00a0\u2028\u3000 "
+          "éßİıΣσςДЖ日本𝐀٣²½")
+
+
+def compiled_module():
+    assert compiled is not None, "LGCONTENT_REQUIRE_SPEEDUPS is set, but the compiled speed-ups were not built"
+    return compiled
+
+
+def assert_alike(block: str) -> None:
+    assert compiled_module().split_sentences(block) == text._split_sentences(block), repr(block)
+
+
+def test_the_checks_use_the_compiled_module_when_it_is_built() -> None:
+    assert text.COMPILED and text.sentences.__wrapped__ is compiled_module().split_sentences
+
+
+@pytest.mark.parametrize("block", [
+    "", " ", "\n", "Hello.", "Hello. World", "Mr. Smith went to Washington. He did not come back!",
+    "It costs £5.50 (approx. three pounds). Call us on 0300 123 4567.", "e.g. this, i.e. that.",
+    "Say “hello.” Then go… Then stop?! End", "J. R. R. Tolkien wrote books.", "a..b c. d",
+    "don’t stop-believing & rock'n'roll. U.K. B&Q", "Line one\nLine two\n\nLine three",
+    "ends with a stop.", "   padded sentence.   ", "snake_case_words and CamelCase.",
+    "Ünïcödé wörds. Straße. İstanbul. ΣΊΣΥΦΟΣ.", "12,000 people (3.5%) said 1st, 2nd.",
+])
+def test_sentences_are_split_alike(block: str) -> None:
+    assert_alike(block)
+
+
+def test_every_character_is_read_as_python_reads_it() -> None:
+    """Each code point (surrogates too) between letters and after full stops: whether it
+    is a letter or digit, white space or punctuation, both sides must agree."""
+    for low in range(0, 0x110000, 2048):
+        characters = [chr(c) for c in range(low, min(low + 2048, 0x110000))]
+        assert_alike(" ".join(f"a{c}b" for c in characters))
+        assert_alike("".join(f"x.{c}Y {c}" for c in characters))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=TRICKY, max_size=120))
+def test_generated_text_is_split_alike(block: str) -> None:
+    assert_alike(block)
+
+
+def test_every_short_word_has_the_same_syllables() -> None:
+    """All words of up to four letters over the letters the syllable rules name (and one
+    they do not), then random longer ones with capitals, digits, joiners and accents."""
+    module = compiled_module()
+    letters = "aeiouytlsdcgnhmxzb"
+    for length in range(1, 5):
+        for letters_of_word in itertools.product(letters, repeat=length):
+            word = "".join(letters_of_word)
+            assert module.syllables(word) == text.syllables.__wrapped__(word), word
+    chance = random.Random(9)
+    alphabet = letters + "AEIOUYTSL0123456789'.-&’é"
+    for _ in range(50_000):
+        word = "".join(chance.choice(alphabet) for _ in range(chance.randint(1, 16)))
+        assert module.syllables(word) == text.syllables.__wrapped__(word), word
+
+
+def test_the_syllable_exceptions_are_the_python_ones() -> None:
+    module = compiled_module()
+    for word, count in text._SYLLABLE_EXCEPTIONS.items():
+        for form in (word, word.upper(), word + "s", f"'{word}.'"):
+            assert module.syllables(form) == text.syllables.__wrapped__(form), form
+        assert module.syllables(word) == count
+
+
+def test_the_compiled_module_refuses_what_is_not_text() -> None:
+    module = compiled_module()
+    with pytest.raises(TypeError):
+        module.split_sentences(b"bytes.")
+    with pytest.raises(TypeError):
+        module.syllables(3)
+
+
+def _blocks_of(paths) -> list[str]:
+    return [block.text for path in paths for block in load_file(str(path)).blocks]
+
+
+def test_the_example_pages_are_split_alike() -> None:
+    blocks = _blocks_of(p for p in EXAMPLES.iterdir() if p.suffix in (".html", ".md"))
+    assert len(blocks) > 10
+    for block in blocks:
+        assert_alike(block)
+
+
+@needs_corpus()
+def test_every_block_of_the_corpus_is_split_alike() -> None:
+    blocks = _blocks_of(p for p in sorted(CORPUS.rglob("*")) if p.suffix in (".html", ".md"))
+    assert len(blocks) > 10_000
+    for block in blocks:
+        assert_alike(block)
+
+
+def _report(path, pure: bool) -> dict:
+    env = {speedups.PURE_PYTHON_VARIABLE: "1" if pure else ""}
+    done = run_process("check", str(path), "--format", "json", "--jobs", "1", env=env, timeout=300)
+    assert done.returncode in (0, 1), done.stderr
+    return json.loads(done.stdout)
+
+
+@pytest.mark.parametrize("where", [
+    pytest.param(EXAMPLES, id="examples"),
+    pytest.param(CORPUS, id="corpus", marks=needs_corpus()),
+])
+def test_reports_are_the_same_with_the_speed_ups_turned_off(where) -> None:
+    with_them, without = _report(where, pure=False), _report(where, pure=True)
+    assert with_them["findings"] and with_them == without
