@@ -188,6 +188,15 @@ class TestAsAProcess:
         result = run_process("--version")
         assert result.returncode == 0 and __version__ in result.stdout.decode()
 
+    def test_version_says_whether_the_compiled_speed_ups_run(self) -> None:
+        from lgcontent import speedups
+
+        plain = run_process("--version", env={"LGCONTENT_PURE_PYTHON": "1"}).stdout.decode()
+        assert plain == f"lgcontent, version {__version__} (plain Python: LGCONTENT_PURE_PYTHON is set)\n"
+        usual = run_process("--version", env={"LGCONTENT_PURE_PYTHON": ""}).stdout.decode()
+        expected = "compiled speed-ups" if speedups.load() is not None else "plain Python: the compiled"
+        assert usual.startswith(f"lgcontent, version {__version__} ({expected}")
+
     def test_help_shows_common_tasks(self) -> None:
         out = run_process("--help").stdout.decode()
         assert "Common tasks" in out and "lgcontent check page.html" in out

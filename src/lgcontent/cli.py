@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, speedups
 from .errors import LgcontentError
 from .findings import SEVERITY_NAMES, Severity
 
@@ -68,7 +68,8 @@ class _Commands(click.Group):
 
 
 @click.group(cls=_Commands, epilog=_EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="lgcontent")
+@click.version_option(__version__, "--version", prog_name="lgcontent",
+                      message="%(prog)s, version %(version)s (" + speedups.describe() + ")")
 def cli() -> None:
     """Check council web pages against the LocalGov Digital Content Standard:
     plain English, readability, clear link text and sound page structure."""

@@ -23,3 +23,12 @@ def load() -> ModuleType | None:
     except ImportError:
         return None
     return _speedups
+
+
+def describe() -> str:
+    """How this lgcontent runs, for ``lgcontent --version`` (and so for bug reports)."""
+    if load() is not None:
+        return "compiled speed-ups"
+    if os.environ.get(PURE_PYTHON_VARIABLE):
+        return f"plain Python: {PURE_PYTHON_VARIABLE} is set"
+    return "plain Python: the compiled speed-ups were not built"
