@@ -16,6 +16,8 @@ keeps the Hyperscan database it compiles from its patterns in a cache folder (he
 of the benchmark's own); the "empty cache" row times a first run, which compiles it.
 The rows without --cache keep no results; the --cache rows time a first run, which
 stores every page's result, and a run with no page changed, which reads them.
+lgcontent runs with its compiled speed-ups when they were built (the first line says,
+from lgcontent --version); the "plain Python" row turns them off.
 """
 
 from __future__ import annotations
@@ -53,20 +55,23 @@ RUN_ENV["LGCONTENT_CACHE_DIR"] = CACHE.name
 
 
 def timed(command: list[str], repeat: int, cwd: Path | None = None, warm_up: bool = True,
-          empty_cache: bool = False, forget_results: bool = False) -> tuple[float, int]:
+          empty_cache: bool = False, forget_results: bool = False,
+          extra_env: dict[str, str] | None = None) -> tuple[float, int]:
     """Best wall time in seconds, and the largest peak memory in MB, over ``repeat`` runs
     (after one untimed warm-up run, unless told the caches are warm already). With
     ``empty_cache``, each run starts with an empty lgcontent cache folder; with
-    ``forget_results``, without the results kept by --cache (the pattern database stays)."""
+    ``forget_results``, without the results kept by --cache (the pattern database stays).
+    ``extra_env``: variables to set for this command only."""
+    base_env = {**RUN_ENV, **(extra_env or {})}
     if warm_up:
-        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd, env=RUN_ENV)
+        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd, env=base_env)
     best, peak = float("inf"), 0
     for _ in range(repeat):
         if forget_results:
             Path(CACHE.name, "results.sqlite").unlink(missing_ok=True)
-        env = RUN_ENV
+        env = base_env
         if empty_cache:
-            env = {**RUN_ENV, "LGCONTENT_CACHE_DIR": tempfile.mkdtemp(dir=CACHE.name)}
+            env = {**base_env, "LGCONTENT_CACHE_DIR": tempfile.mkdtemp(dir=CACHE.name)}
         started = time.perf_counter()
         proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd,
                                 env=env)
@@ -107,16 +112,21 @@ def main() -> None:
     rows: list[tuple[str, float, int]] = []
 
     def add(name: str, command: list[str], cwd: Path | None = None, warm_up: bool = True,
-            empty_cache: bool = False, forget_results: bool = False) -> float:
-        seconds, memory = timed(command, args.repeat, cwd, warm_up, empty_cache, forget_results)
+            empty_cache: bool = False, forget_results: bool = False,
+            extra_env: dict[str, str] | None = None) -> float:
+        seconds, memory = timed(command, args.repeat, cwd, warm_up, empty_cache, forget_results, extra_env)
         rows.append((name, seconds, memory))
         print(f"{name:<46} {seconds:8.2f} s  {memory:6d} MB", flush=True)
         return seconds
 
     pages = pages_in(args.pages)
-    print(f"machine: {os.uname().machine}, {cores} cores; pages: {len(pages)} in {args.pages}\n")
+    version = subprocess.run([python, "-m", "lgcontent", "--version"], capture_output=True, text=True,
+                             env=RUN_ENV).stdout.strip()
+    print(f"machine: {os.uname().machine}, {cores} cores; pages: {len(pages)} in {args.pages}; {version}\n")
     floor = add("parse-only floor (lxml + markdown-it)", [python, "-c", FLOOR, str(args.pages)])
     one = add("lgcontent, default packs, 1 job", [*lgcontent, "--jobs", "1", str(args.pages)])
+    plain = add("lgcontent, 1 job, plain Python", [*lgcontent, "--jobs", "1", str(args.pages)],
+                extra_env={"LGCONTENT_PURE_PYTHON": "1"})
     default = add(f"lgcontent, default packs, {cores} jobs (the default)",
                   [*lgcontent, "--jobs", str(cores), str(args.pages)])
     add("lgcontent, 1 job, empty cache (first run)", [*lgcontent, "--jobs", "1", str(args.pages)],
@@ -140,7 +150,8 @@ def main() -> None:
             command += ["--plugin", "html"]
         peers["textlint"] = add("textlint (write-good, sentence-length)", [*command, *map(str, pages)],
                                 cwd=args.textlint_dir)
-    print(f"\nlgcontent (1 job) / floor: {one / floor:.1f}x (target: within 4x)")
+    print(f"\nlgcontent (1 job) / floor: {one / floor:.1f}x (target: within 4x);"
+          f" plain Python (LGCONTENT_PURE_PYTHON=1): {plain / floor:.1f}x")
     print(f"lgcontent (1 job) / the same with --cache and no page changed: {one / kept:.1f}x")
     for name, seconds in peers.items():
         print(f"{name} / lgcontent: {seconds / one:.1f}x faster with 1 job, {seconds / default:.1f}x with"
