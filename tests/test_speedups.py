@@ -1,9 +1,10 @@
-"""The compiled speed-ups (src/lgcontent/_speedups.c) find exactly what text.py finds.
+"""The compiled speed-ups (src/lgcontent/_speedups.c) find exactly what the Python finds.
 
-text.py's Python is the reference: lgcontent runs on it wherever the module was not built.
-These tests hold the two alike over every Unicode character, generated text, every short
-word over the letters the syllable rules look at, the example pages and the shared
-corpus; and check that whole reports are the same with the module turned off.
+The Python is the reference (text.py for sentences, words and syllables; html_tokens.py
+for the quick HTML token reader): lgcontent runs on it wherever the module was not built.
+These tests hold the two alike over every Unicode character, generated text and HTML,
+every short word over the letters the syllable rules look at, the example pages and the
+shared corpus; and check that whole reports are the same with the module turned off.
 """
 
 from __future__ import annotations
@@ -14,12 +15,12 @@ import os
 import random
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import CORPUS, EXAMPLES, needs_corpus, run_process
+from conftest import CORPUS, EXAMPLES, FIXTURES, needs_corpus, run_process
 from lgcontent import speedups, text
-from lgcontent.loaders import load_file
+from lgcontent.loaders import html_tokens, load_file
 
 compiled = speedups.load()
 
@@ -108,6 +109,96 @@ def test_the_compiled_module_refuses_what_is_not_text() -> None:
         module.split_sentences(b"bytes.")
     with pytest.raises(TypeError):
         module.syllables(3)
+
+
+class _Recorder(html_tokens.TokenReader):
+    """A token reader that notes each handler call and what the parser held at the time."""
+
+    def __init__(self) -> None:
+        super().__init__(7)  # a page that starts at offset 7 (HTML inside Markdown)
+        self.calls: list[tuple] = []
+
+    def _note(self, *call) -> None:
+        self.calls.append((*call, self.token_start, self.lasttag, self.get_starttag_text()))
+
+    def handle_starttag(self, tag, attrs) -> None:
+        self._note("start", tag, attrs)
+
+    def handle_startendtag(self, tag, attrs) -> None:
+        self._note("startend", tag, attrs)
+
+    def handle_endtag(self, tag) -> None:
+        self._note("end", tag)
+
+    def handle_data(self, data) -> None:
+        self._note("data", data)
+
+    def handle_charref(self, name) -> None:
+        self._note("charref", name)
+
+    def handle_entityref(self, name) -> None:
+        self._note("entityref", name)
+
+    def handle_comment(self, data) -> None:
+        self._note("comment", data)
+
+    def handle_decl(self, decl) -> None:
+        self._note("decl", decl)
+
+
+def _read(source: str) -> tuple:
+    reader = _Recorder()
+    reader.feed(source)
+    state = (reader.rawdata, reader._base, reader._quick, reader.token_start)
+    reader.close()
+    return reader.calls, state
+
+
+def assert_read_alike(source: str, monkeypatch) -> None:
+    """The same handler calls, the same parser state after them, and the quick reading
+    stopped at the same token (where HTMLParser takes over)."""
+    module = compiled_module()
+    with_c = _read(source)
+    with monkeypatch.context() as patch:
+        patch.setattr(html_tokens, "_compiled", None)
+        with_regex = _read(source)
+    assert with_c == with_regex, source
+    assert module.read_plain_tokens(_Recorder(), source, 0) == _Recorder()._read_with_regex(source, 0), source
+
+
+@pytest.mark.parametrize("source", [
+    "", "plain text", "<p>Hi</p>", "<P CLASS=x ID='y' hidden data-a=\"1&amp;2\">x</P>", "<a b=c/>", "<a b=c/d>",
+    "<a b = >", "<a b=\"x\"y>", "<br/><br /><img src=x alt=''>", "&amp;&#163;&#x2019;&#X2f;&#x;&#12a;&nbsp",
+    "& &", "&", "a&", "<!-- note --><!----><!---><!-->< !--><!-- a -- b --><!---a-->", "<!DOCTYPE html><!doctypex>",
+    "<!doctype", "<script>if (a < b) {}</script><p>after", "<script>x</SCRIPT>y", "<style>p{}</style>",
+    "<title>Pay &amp; park</title>", "<textarea>a&b</textarea>", "<script/>", "<script/>a</script>",
+    "<title></title>",
+    "</div x>", "</ div>", "<div\u00a0class=x>", "<my-widget data-x=1>", "<a\thref=x\nclass=y\f>",
+    "<x y=ab:c/d#e?f&g;h%i=j+k,l>", "<a b='<'>", "<?php ?>", "<![CDATA[x]]>", "text<", "<\x00>", "&\x00",
+])
+def test_html_tokens_are_read_alike(source: str, monkeypatch) -> None:
+    assert_read_alike(source, monkeypatch)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(source=st.text(alphabet="<>&#;!-/=\"' \n\t\f\rabpxyXAdoctypeDOCTYPE0123:_.@?%+,é’\x00", max_size=60))
+def test_generated_html_is_read_alike(source: str, monkeypatch) -> None:
+    assert_read_alike(source, monkeypatch)
+
+
+def test_example_and_fixture_pages_are_read_alike(monkeypatch) -> None:
+    pages = sorted([*EXAMPLES.glob("*.html"), *FIXTURES.rglob("*.html")])
+    assert len(pages) >= 4
+    for page in pages:
+        assert_read_alike(page.read_text(encoding="utf-8", errors="replace"), monkeypatch)
+
+
+@needs_corpus()
+def test_every_corpus_page_is_read_alike(monkeypatch) -> None:
+    pages = sorted(p for p in CORPUS.rglob("*") if p.suffix in (".html", ".htm"))
+    assert len(pages) > 100
+    for page in pages:
+        assert_read_alike(page.read_text(encoding="utf-8", errors="replace"), monkeypatch)
 
 
 def _blocks_of(paths) -> list[str]:

@@ -1,4 +1,5 @@
-/* Optional compiled speed-ups for lgcontent.text: sentences, words and syllables.
+/* Optional compiled speed-ups: sentences, words and syllables (lgcontent.text), and the
+ * quick HTML token reader (lgcontent.loaders.html_tokens).
  *
  * Splitting every block into sentences and counting their words and syllables is the
  * largest single share of a check (about a sixth of it). This module does the same in C
@@ -381,11 +382,380 @@ static PyObject *configure(PyObject *Py_UNUSED(module), PyObject *args)
     Py_RETURN_NONE;
 }
 
+/* ---- HTML: the quick token reader of loaders/html_tokens.py ------------------------------
+ *
+ * read_plain_tokens(parser, rawdata, base) reads the plain tokens at the start of rawdata
+ * and calls the parser's handlers for each, exactly as TokenReader._read_plain_tokens
+ * does with its regex _PLAIN_TOKEN; it returns where it stopped (the first token of any
+ * other kind, which HTMLParser reads). Set once by configure_tokens(): the raw text
+ * element names, the Python _plain_content_end and html.unescape. */
+
+static PyObject *raw_text_tags = NULL;
+static PyObject *plain_content_end = NULL;
+static PyObject *unescape = NULL;
+
+static PyObject *s_token_start, *s_lasttag, *s_starttag_text, *s_handle_data, *s_handle_starttag,
+    *s_handle_startendtag, *s_handle_endtag, *s_handle_charref, *s_handle_entityref, *s_handle_comment,
+    *s_handle_decl, *s_ampersand;
+
+static inline int is_html_space(Py_UCS4 c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+static inline int is_ascii_alpha(Py_UCS4 c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+static inline int is_ascii_digit(Py_UCS4 c) { return c >= '0' && c <= '9'; }
+static inline int is_ascii_alnum(Py_UCS4 c) { return is_ascii_alpha(c) || is_ascii_digit(c); }
+static inline int is_hex(Py_UCS4 c) { return is_ascii_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+static inline int is_tag_char(Py_UCS4 c) { return is_ascii_alnum(c) || c == '-'; }
+static inline int is_name_start(Py_UCS4 c) { return is_ascii_alpha(c) || c == '_' || c == ':' || c == '@'; }
+static inline int is_name_char(Py_UCS4 c)
+{
+    return is_ascii_alnum(c) || c == '-' || c == '_' || c == ':' || c == '.' || c == '@';
+}
+static inline int is_bare_value_char(Py_UCS4 c)
+{
+    return is_ascii_alnum(c) || (c < 128 && strchr("-_:./#?&;%=+,", (int)c) != NULL && c != 0);
+}
+
+typedef struct {
+    int kind;
+    const void *data;
+    Py_ssize_t n;
+} Raw;
+
+#define AT(raw, i) PyUnicode_READ((raw)->kind, (raw)->data, (i))
+
+/* One attribute of _ATTRIBUTE at i (which must start with white space): its end, or -1.
+ * name: [name_start, name_end); value: [value_start, value_end) when has_value. */
+typedef struct {
+    Py_ssize_t name_start, name_end, value_start, value_end;
+    int has_value;
+} Attribute;
+
+static Py_ssize_t read_attribute(const Raw *raw, Py_ssize_t i, Attribute *found)
+{
+    Py_ssize_t j = i;
+    while (j < raw->n && is_html_space(AT(raw, j))) j++;
+    if (j == i || j >= raw->n || !is_name_start(AT(raw, j))) return -1;
+    found->name_start = j++;
+    while (j < raw->n && is_name_char(AT(raw, j))) j++;
+    found->name_end = j;
+    found->has_value = 0;
+    /* the value, if one follows; if it does not read, the attribute has no value */
+    Py_ssize_t k = j;
+    while (k < raw->n && is_html_space(AT(raw, k))) k++;
+    if (k >= raw->n || AT(raw, k) != '=') return j;
+    k++;
+    while (k < raw->n && is_html_space(AT(raw, k))) k++;
+    if (k >= raw->n) return j;
+    Py_UCS4 quote = AT(raw, k);
+    if (quote == '"' || quote == '\'') {
+        Py_ssize_t v = k + 1;
+        while (v < raw->n) {
+            Py_UCS4 c = AT(raw, v);
+            if (c == quote || c == '<' || c == '>') break;
+            v++;
+        }
+        if (v >= raw->n || AT(raw, v) != quote) return j;
+        found->value_start = k + 1;
+        found->value_end = v;
+        found->has_value = 1;
+        return v + 1;
+    }
+    Py_ssize_t v = k;
+    while (v < raw->n && is_bare_value_char(AT(raw, v))) v++;
+    if (v == k) return j;
+    found->value_start = k;
+    found->value_end = v;
+    found->has_value = 1;
+    return v;
+}
+
+/* rawdata[start:end] in ASCII lower case (names are ASCII by the token patterns). */
+static PyObject *ascii_lower(PyObject *rawdata, Py_ssize_t start, Py_ssize_t end)
+{
+    PyObject *piece = PyUnicode_Substring(rawdata, start, end);
+    if (piece == NULL) return NULL;
+    const Raw raw = {PyUnicode_KIND(piece), PyUnicode_DATA(piece), PyUnicode_GET_LENGTH(piece)};
+    int upper = 0;
+    for (Py_ssize_t i = 0; i < raw.n && !upper; i++) upper = AT(&raw, i) >= 'A' && AT(&raw, i) <= 'Z';
+    if (!upper) return piece;
+    PyObject *lower = PyObject_CallMethod(piece, "lower", NULL);
+    Py_DECREF(piece);
+    return lower;
+}
+
+/* The attributes as HTMLParser gives them: (name in lower case, value unescaped, or None
+ * for an attribute written without one). */
+static PyObject *attribute_list(PyObject *rawdata, const Raw *raw, Py_ssize_t i, Py_ssize_t end)
+{
+    PyObject *list = PyList_New(0);
+    if (list == NULL) return NULL;
+    Attribute found;
+    Py_ssize_t next;
+    while (i < end && (next = read_attribute(raw, i, &found)) >= 0) {
+        PyObject *name = ascii_lower(rawdata, found.name_start, found.name_end), *value;
+        if (name == NULL) goto fail;
+        if (!found.has_value) {
+            value = Py_None;
+            Py_INCREF(value);
+        }
+        else {
+            value = PyUnicode_Substring(rawdata, found.value_start, found.value_end);
+            if (value != NULL && found.value_end > found.value_start
+                && PyUnicode_FindChar(value, '&', 0, found.value_end - found.value_start, 1) >= 0)
+                Py_SETREF(value, PyObject_CallOneArg(unescape, value));
+        }
+        PyObject *pair = value != NULL ? PyTuple_Pack(2, name, value) : NULL;
+        Py_DECREF(name);
+        Py_XDECREF(value);
+        if (pair == NULL || PyList_Append(list, pair) < 0) {
+            Py_XDECREF(pair);
+            goto fail;
+        }
+        Py_DECREF(pair);
+        i = next;
+    }
+    return list;
+fail:
+    Py_DECREF(list);
+    return NULL;
+}
+
+/* Where the start tag at i (after '<' and a letter) ends, or -1; *attributes_end is where
+ * its attributes end and *empty whether it closes itself ("/>"). */
+static Py_ssize_t read_start_tag(const Raw *raw, Py_ssize_t i, Py_ssize_t *tag_end, Py_ssize_t *attributes_end,
+                                 int *empty)
+{
+    Py_ssize_t j = i + 2;
+    while (j < raw->n && is_tag_char(AT(raw, j))) j++;
+    *tag_end = j;
+    Attribute found;
+    Py_ssize_t next;
+    while ((next = read_attribute(raw, j, &found)) >= 0) j = next;
+    *attributes_end = j;
+    while (j < raw->n && is_html_space(AT(raw, j))) j++;
+    *empty = j < raw->n && AT(raw, j) == '/';
+    if (*empty) j++;
+    if (j >= raw->n || AT(raw, j) != '>') return -1;
+    return j + 1;
+}
+
+/* Where the comment at i ("<!--") ends, or -1: <!--[^-<>]*(?:-[^-<>]+)*--> */
+static Py_ssize_t read_comment(const Raw *raw, Py_ssize_t i)
+{
+    Py_ssize_t j = i + 4;
+    while (j < raw->n) {
+        Py_UCS4 c = AT(raw, j);
+        if (c == '<' || c == '>') return -1;
+        if (c == '-') {
+            if (j + 1 >= raw->n) return -1;
+            Py_UCS4 next = AT(raw, j + 1);
+            if (next == '-') return j + 2 < raw->n && AT(raw, j + 2) == '>' ? j + 3 : -1;
+            if (next == '<' || next == '>') return -1;
+        }
+        j++;
+    }
+    return -1;
+}
+
+static int set_start(PyObject *parser, Py_ssize_t offset)
+{
+    PyObject *value = PyLong_FromSsize_t(offset);
+    if (value == NULL) return -1;
+    int failed = PyObject_SetAttr(parser, s_token_start, value);
+    Py_DECREF(value);
+    return failed;
+}
+
+/* Call parser.<handler>(one, two): two may be NULL for a handler with one argument. */
+static int call_handler(PyObject *parser, PyObject *handler, PyObject *one, PyObject *two)
+{
+    if (one == NULL) return -1;
+    PyObject *args[3] = {parser, one, two};
+    PyObject *done = PyObject_VectorcallMethod(handler, args, (two != NULL ? 3 : 2) | PY_VECTORCALL_ARGUMENTS_OFFSET,
+                                               NULL);
+    Py_DECREF(one);
+    Py_XDECREF(two);
+    if (done == NULL) return -1;
+    Py_DECREF(done);
+    return 0;
+}
+
+static int handle_piece(PyObject *parser, PyObject *handler, PyObject *rawdata, Py_ssize_t start, Py_ssize_t end)
+{
+    return call_handler(parser, handler, PyUnicode_Substring(rawdata, start, end), NULL);
+}
+
+/* A start tag from i to end; returns where reading goes on, -2 to stop before it (a raw
+ * text element whose content HTMLParser must read), or -1 on an error. */
+static Py_ssize_t start_tag(PyObject *parser, PyObject *rawdata, const Raw *raw, Py_ssize_t base, Py_ssize_t i,
+                            Py_ssize_t end, Py_ssize_t tag_end, Py_ssize_t attributes_end, int empty)
+{
+    PyObject *tag = ascii_lower(rawdata, i + 1, tag_end);
+    if (tag == NULL) return -1;
+    Py_ssize_t content_end = -1;
+    int raw_text = PySet_Contains(raw_text_tags, tag);
+    if (raw_text < 0) goto fail;
+    if (raw_text) {
+        if (empty) goto stop;
+        PyObject *found = PyObject_CallFunction(plain_content_end, "OOn", rawdata, tag, end);
+        if (found == NULL) goto fail;
+        if (found == Py_None) {
+            Py_DECREF(found);
+            goto stop;
+        }
+        content_end = PyLong_AsSsize_t(found);
+        Py_DECREF(found);
+        if (content_end == -1 && PyErr_Occurred()) goto fail;
+    }
+    PyObject *text = PyUnicode_Substring(rawdata, i, end);
+    if (text == NULL || PyObject_SetAttr(parser, s_starttag_text, text) < 0) {
+        Py_XDECREF(text);
+        goto fail;
+    }
+    Py_DECREF(text);
+    if (PyObject_SetAttr(parser, s_lasttag, tag) < 0) goto fail;
+    PyObject *attributes = attribute_list(rawdata, raw, tag_end, attributes_end);
+    if (attributes == NULL) goto fail;
+    Py_INCREF(tag); /* the handler call takes this reference, and the attributes */
+    if (call_handler(parser, empty ? s_handle_startendtag : s_handle_starttag, tag, attributes) < 0) goto fail;
+    if (content_end < 0) {
+        Py_DECREF(tag);
+        return end;
+    }
+    Py_ssize_t end_tag_start = content_end - 1;
+    while (end_tag_start > end && AT(raw, end_tag_start) != '<') end_tag_start--;
+    if (end_tag_start > end) {
+        if (set_start(parser, base + end) < 0 || handle_piece(parser, s_handle_data, rawdata, end, end_tag_start) < 0)
+            goto fail;
+    }
+    if (set_start(parser, base + end_tag_start) < 0) goto fail;
+    return call_handler(parser, s_handle_endtag, tag, NULL) < 0 ? -1 : content_end;
+stop:
+    Py_DECREF(tag);
+    return -2;
+fail:
+    Py_DECREF(tag);
+    return -1;
+}
+
+static PyObject *read_plain_tokens(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (raw_text_tags == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "lgcontent._speedups: configure_tokens() was not called");
+        return NULL;
+    }
+    Py_ssize_t base;
+    if (nargs != 3 || !PyUnicode_Check(args[1]) || (base = PyLong_AsSsize_t(args[2])) == -1) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "read_plain_tokens(parser, rawdata: str, base: int)");
+        return NULL;
+    }
+    PyObject *parser = args[0], *rawdata = args[1];
+    const Raw raw = {PyUnicode_KIND(rawdata), PyUnicode_DATA(rawdata), PyUnicode_GET_LENGTH(rawdata)};
+    Py_ssize_t i = 0;
+    while (i < raw.n) {
+        if (set_start(parser, base + i) < 0) return NULL;
+        Py_UCS4 c = AT(&raw, i);
+        Py_UCS4 next = i + 1 < raw.n ? AT(&raw, i + 1) : 0;
+        Py_ssize_t end = -1;
+        if (c != '<' && c != '&') { /* text */
+            end = i + 1;
+            while (end < raw.n && AT(&raw, end) != '<' && AT(&raw, end) != '&') end++;
+            if (handle_piece(parser, s_handle_data, rawdata, i, end) < 0) return NULL;
+        }
+        else if (c == '<' && is_ascii_alpha(next)) {
+            Py_ssize_t tag_end, attributes_end;
+            int empty;
+            end = read_start_tag(&raw, i, &tag_end, &attributes_end, &empty);
+            if (end < 0) break;
+            end = start_tag(parser, rawdata, &raw, base, i, end, tag_end, attributes_end, empty);
+            if (end == -2) break;
+            if (end < 0) return NULL;
+        }
+        else if (c == '<' && next == '/') {
+            Py_ssize_t j = i + 2;
+            if (j >= raw.n || !is_ascii_alpha(AT(&raw, j))) break;
+            while (j < raw.n && is_tag_char(AT(&raw, j))) j++;
+            if (j >= raw.n || AT(&raw, j) != '>') break;
+            end = j + 1;
+            if (call_handler(parser, s_handle_endtag, ascii_lower(rawdata, i + 2, j), NULL) < 0) return NULL;
+        }
+        else if (c == '<' && next == '!') {
+            if (i + 3 < raw.n && AT(&raw, i + 2) == '-' && AT(&raw, i + 3) == '-') {
+                end = read_comment(&raw, i);
+                if (end < 0) break;
+                if (handle_piece(parser, s_handle_comment, rawdata, i + 4, end - 3) < 0) return NULL;
+            }
+            else {
+                static const char doctype[] = "doctype";
+                Py_ssize_t j = i + 2;
+                for (int k = 0; k < 7; k++, j++) {
+                    if (j >= raw.n || (AT(&raw, j) | 0x20) != (Py_UCS4)doctype[k]) break;
+                }
+                if (j != i + 9) break;
+                while (j < raw.n && AT(&raw, j) != '<' && AT(&raw, j) != '>') j++;
+                if (j >= raw.n || AT(&raw, j) != '>') break;
+                end = j + 1;
+                if (handle_piece(parser, s_handle_decl, rawdata, i + 2, j) < 0) return NULL;
+            }
+        }
+        else if (c == '&' && next == '#') {
+            Py_ssize_t j = i + 2;
+            int hex = j < raw.n && !is_ascii_digit(AT(&raw, j)) && (AT(&raw, j) == 'x' || AT(&raw, j) == 'X');
+            if (hex) j++;
+            Py_ssize_t digits = j;
+            while (j < raw.n && (hex ? is_hex(AT(&raw, j)) : is_ascii_digit(AT(&raw, j)))) j++;
+            if (j == digits || j >= raw.n || AT(&raw, j) != ';') break;
+            end = j + 1;
+            if (handle_piece(parser, s_handle_charref, rawdata, i + 2, j) < 0) return NULL;
+        }
+        else if (c == '&' && is_ascii_alpha(next)) {
+            Py_ssize_t j = i + 2;
+            while (j < raw.n && is_ascii_alnum(AT(&raw, j))) j++;
+            if (j >= raw.n || AT(&raw, j) != ';') break;
+            end = j + 1;
+            if (handle_piece(parser, s_handle_entityref, rawdata, i + 1, j) < 0) return NULL;
+        }
+        else if (c == '&' && i + 1 < raw.n) { /* a lone ampersand, before anything but a letter or '#' */
+            end = i + 1;
+            Py_INCREF(s_ampersand);
+            if (call_handler(parser, s_handle_data, s_ampersand, NULL) < 0) return NULL;
+        }
+        else break;
+        i = end;
+    }
+    return PyLong_FromSsize_t(i);
+}
+
+static PyObject *configure_tokens(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *tags, *content_end, *unescape_function;
+    if (!PyArg_ParseTuple(args, "O!OO", &PyFrozenSet_Type, &tags, &content_end, &unescape_function)) return NULL;
+    static const char *names[] = {"token_start", "lasttag", "_HTMLParser__starttag_text", "handle_data",
+                                  "handle_starttag", "handle_startendtag", "handle_endtag", "handle_charref",
+                                  "handle_entityref", "handle_comment", "handle_decl", "&"};
+    PyObject **strings[] = {&s_token_start, &s_lasttag, &s_starttag_text, &s_handle_data, &s_handle_starttag,
+                            &s_handle_startendtag, &s_handle_endtag, &s_handle_charref, &s_handle_entityref,
+                            &s_handle_comment, &s_handle_decl, &s_ampersand};
+    for (int k = 0; k < 12; k++) {
+        if (*strings[k] == NULL && (*strings[k] = PyUnicode_InternFromString(names[k])) == NULL) return NULL;
+    }
+    Py_INCREF(tags);
+    Py_INCREF(content_end);
+    Py_INCREF(unescape_function);
+    Py_XSETREF(raw_text_tags, tags);
+    Py_XSETREF(plain_content_end, content_end);
+    Py_XSETREF(unescape, unescape_function);
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef methods[] = {
     {"configure", configure, METH_VARARGS,
      "configure(Sentence, syllables, ends_sentence, exceptions): what the C code asks of text.py."},
     {"split_sentences", split_sentences, METH_O, "split_sentences(text): text.sentences, in C."},
     {"syllables", syllables, METH_O, "syllables(word): text.syllables, in C for ASCII words."},
+    {"configure_tokens", configure_tokens, METH_VARARGS,
+     "configure_tokens(raw_text_tags, plain_content_end, unescape): what the token reader asks of Python."},
+    {"read_plain_tokens", (PyCFunction)(void (*)(void))read_plain_tokens, METH_FASTCALL,
+     "read_plain_tokens(parser, rawdata, base): TokenReader._read_plain_tokens, in C; where it stopped."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -11,6 +11,9 @@ kind, HTMLParser itself reads the rest of the page, so the result is always its 
 
 Which elements hold raw text comes from the running HTMLParser (newer versions read
 ``<title>`` and ``<textarea>`` that way too), so the two never disagree about them.
+
+The compiled speed-ups (``_speedups.c``) read plain tokens the same way in C, where
+they were built; the regex loop here is the reference they must match.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ import re
 from functools import lru_cache
 from html import unescape
 from html.parser import HTMLParser
+
+from .. import speedups
 
 _SPACE = r"[ \t\n\r\f]"
 _NAME = r"[a-zA-Z_:@][-a-zA-Z0-9_:.@]*"
@@ -99,6 +104,18 @@ class TokenReader(HTMLParser):
     def _read_plain_tokens(self) -> None:
         """Read plain tokens from ``rawdata``; leave the rest, from the first other token."""
         rawdata, base = self.rawdata, self._base
+        if _compiled is not None:
+            i = _compiled.read_plain_tokens(self, rawdata, base)
+        else:
+            i = self._read_with_regex(rawdata, base)
+        self.rawdata, self._base = rawdata[i:], base + i
+        self.token_start = self._base
+        if i < len(rawdata):
+            self._quick = False
+
+    def _read_with_regex(self, rawdata: str, base: int) -> int:
+        """Call the handlers for the plain tokens at the start of ``rawdata``; return
+        where the first other token starts (the reference for the compiled reader)."""
         n = len(rawdata)
         i = 0
         match = _PLAIN_TOKEN.match
@@ -149,7 +166,9 @@ class TokenReader(HTMLParser):
             else:
                 break  # not a plain token: HTMLParser reads from here to the end
             i = found.end()
-        self.rawdata, self._base = rawdata[i:], base + i
-        self.token_start = self._base
-        if i < n:
-            self._quick = False
+        return i
+
+
+_compiled = speedups.load()
+if _compiled is not None:  # the same reader in C (_speedups.c), where it was built
+    _compiled.configure_tokens(_RAW_TEXT | _ESCAPABLE_RAW_TEXT, _plain_content_end, unescape)
