@@ -1,7 +1,8 @@
 """The compiled speed-ups (src/lgcontent/_speedups.c) find exactly what the Python finds.
 
 The Python is the reference (text.py for sentences, words and syllables; html_tokens.py
-for the quick HTML token reader): lgcontent runs on it wherever the module was not built.
+for the quick HTML token reader; document.py for SourceText): lgcontent runs on it
+wherever the module was not built.
 These tests hold the two alike over every Unicode character, generated text and HTML,
 every short word over the letters the syllable rules look at, the example pages and the
 shared corpus; and check that whole reports are the same with the module turned off.
@@ -19,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import CORPUS, EXAMPLES, FIXTURES, needs_corpus, run_process
-from lgcontent import speedups, text
+from lgcontent import document, speedups, text
 from lgcontent.loaders import html_tokens, load_file
 
 compiled = speedups.load()
@@ -199,6 +200,88 @@ def test_every_corpus_page_is_read_alike(monkeypatch) -> None:
     assert len(pages) > 100
     for page in pages:
         assert_read_alike(page.read_text(encoding="utf-8", errors="replace"), monkeypatch)
+
+
+# -- SourceText ------------------------------------------------------------------------------
+
+def _observe(source) -> tuple:
+    """Everything a caller can read from a SourceText: text, length, truth, repr, each
+    character's offsets, spans (some out of range), and what asking beyond it raises."""
+    def attempt(call):
+        try:
+            return call()
+        except IndexError:
+            return "IndexError"
+
+    n = len(source)
+    probes = [-2, -1, 0, 1, n // 2, n - 1, n, n + 3]
+    return (source.text, n, bool(source), repr(source), list(source.starts), list(source.ends),
+            [attempt(lambda i=i: source.start_of(i)) for i in probes],
+            [attempt(lambda i=i: source.end_of(i)) for i in probes],
+            [source.span(b, f) for b in probes for f in probes], source.source_span())
+
+
+_PIECE = st.text(alphabet=["a", "é", "Ж", "😀", " ", "\t", "\n", "\u00a0", "\u2028", "\u3000", "."], max_size=6)
+_STEP = st.one_of(
+    st.tuples(st.just("append"), _PIECE, st.integers(0, 60), st.one_of(st.none(), st.integers(0, 80))),
+    st.tuples(st.just("normalised"), st.booleans()),
+    st.tuples(st.just("clear")),
+    st.tuples(st.just("observe")),
+)
+
+
+def _run_steps(kind, start_text, steps) -> list:
+    source = kind(*start_text) if start_text else kind()
+    seen = []
+    for step in steps:
+        if step[0] == "append":
+            source.append(step[1], step[2], step[3])
+        elif step[0] == "normalised":
+            source = source.normalised(step[1]) if len(seen) % 2 else source.normalised(keep_newlines=step[1])
+        elif step[0] == "clear":
+            source.clear()
+        seen.append(_observe(source))
+    return seen
+
+
+@settings(max_examples=600, deadline=None)
+@given(start_text=st.one_of(st.just(()), st.tuples(_PIECE, st.integers(0, 20))), steps=st.lists(_STEP, max_size=12))
+def test_source_text_behaves_alike(start_text, steps) -> None:
+    compiled_module()
+    assert document.SourceText is not document.PythonSourceText
+    assert _run_steps(document.SourceText, start_text, steps) == _run_steps(document.PythonSourceText,
+                                                                          start_text, steps)
+
+
+def test_source_text_offsets_of_runs_and_references_alike() -> None:
+    """A page's worth of runs: text one to one, with gaps, and references standing for
+    several source characters, then normalised both ways and appended to again."""
+    chance = random.Random(5)
+    for _ in range(300):
+        c_text, py_text = document.SourceText(), document.PythonSourceText()
+        at = 0
+        for _ in range(chance.randint(0, 30)):
+            piece = "".join(chance.choice("ab  \t\n\u2028é") for _ in range(chance.randint(0, 5)))
+            end = at + chance.randint(1, 6) if chance.random() < 0.3 else None
+            for source in (c_text, py_text):
+                source.append(piece, at, end)
+            at = (end if end is not None else at + len(piece)) + chance.randint(0, 2)
+        for keep in (True, False):
+            c_tidy, py_tidy = c_text.normalised(keep), py_text.normalised(keep)
+            assert _observe(c_tidy) == _observe(py_tidy)
+            for source in (c_tidy, py_tidy):
+                source.append("more", at + 10)
+            assert _observe(c_tidy) == _observe(py_tidy)
+        assert _observe(c_text) == _observe(py_text)
+
+
+def test_source_text_refuses_what_python_refuses() -> None:
+    compiled_module()
+    for kind in (document.SourceText, document.PythonSourceText):
+        with pytest.raises(IndexError):
+            kind().start_of(0)
+        with pytest.raises(TypeError):
+            kind("x").normalised(keep_lines=True)
 
 
 def _blocks_of(paths) -> list[str]:

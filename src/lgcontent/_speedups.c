@@ -1,5 +1,5 @@
-/* Optional compiled speed-ups: sentences, words and syllables (lgcontent.text), and the
- * quick HTML token reader (lgcontent.loaders.html_tokens).
+/* Optional compiled speed-ups: sentences, words and syllables (lgcontent.text), the quick
+ * HTML token reader (lgcontent.loaders.html_tokens) and SourceText (lgcontent.document).
  *
  * Splitting every block into sentences and counting their words and syllables is the
  * largest single share of a check (about a sixth of it). This module does the same in C
@@ -747,6 +747,484 @@ static PyObject *configure_tokens(PyObject *Py_UNUSED(module), PyObject *args)
     Py_RETURN_NONE;
 }
 
+/* ---- SourceText: text with the source offsets of every character (document.py) ----------
+ *
+ * The same type as document.SourceText, which is the reference and documents each method:
+ * the offsets are kept as runs (at, src, end), where end is NO_END for a run whose
+ * characters stand one to one for consecutive source characters. A normalised text keeps
+ * its raw text and works out its own runs only when an offset is first asked for. */
+
+#define NO_END PY_SSIZE_T_MIN
+
+static PyObject *offsets_view = NULL; /* document._Offsets */
+static Py_UCS4 hard_break = 0x2028;   /* document.HARD_BREAK */
+
+typedef struct SourceTextObject {
+    PyObject_HEAD
+    PyObject *parts;  /* list of str appended since the text was last joined */
+    PyObject *text;   /* the whole text, or NULL until asked for */
+    Py_ssize_t length;
+    Py_ssize_t *at, *src, *end;
+    Py_ssize_t runs, capacity;
+    struct SourceTextObject *raw; /* normalised, runs not worked out: the raw text behind it */
+    Py_ssize_t first, last;       /* ... and the stretch of it that was kept */
+} SourceTextObject;
+
+static PyTypeObject SourceTextType;
+
+static int add_run(SourceTextObject *self, Py_ssize_t at, Py_ssize_t src, Py_ssize_t end)
+{
+    if (self->runs == self->capacity) {
+        Py_ssize_t capacity = self->capacity ? self->capacity * 2 : 4;
+        Py_ssize_t *new_at = PyMem_Realloc(self->at, (size_t)capacity * sizeof(Py_ssize_t));
+        if (new_at == NULL) return (PyErr_NoMemory(), -1);
+        self->at = new_at;
+        Py_ssize_t *new_src = PyMem_Realloc(self->src, (size_t)capacity * sizeof(Py_ssize_t));
+        if (new_src == NULL) return (PyErr_NoMemory(), -1);
+        self->src = new_src;
+        Py_ssize_t *new_end = PyMem_Realloc(self->end, (size_t)capacity * sizeof(Py_ssize_t));
+        if (new_end == NULL) return (PyErr_NoMemory(), -1);
+        self->end = new_end;
+        self->capacity = capacity;
+    }
+    self->at[self->runs] = at;
+    self->src[self->runs] = src;
+    self->end[self->runs] = end;
+    self->runs++;
+    return 0;
+}
+
+static PyObject *source_text_get_text(SourceTextObject *self, void *Py_UNUSED(closure))
+{
+    if (self->text == NULL) {
+        PyObject *empty = PyUnicode_New(0, 0);
+        if (empty == NULL) return NULL;
+        self->text = PyUnicode_Join(empty, self->parts);
+        Py_DECREF(empty);
+        if (self->text == NULL) return NULL;
+        PyObject *parts = PyList_New(1);
+        if (parts == NULL) return NULL;
+        Py_INCREF(self->text);
+        PyList_SET_ITEM(parts, 0, self->text);
+        Py_SETREF(self->parts, parts);
+    }
+    Py_INCREF(self->text);
+    return self->text;
+}
+
+static Py_ssize_t bisect_right(const Py_ssize_t *values, Py_ssize_t count, Py_ssize_t x)
+{
+    Py_ssize_t low = 0, high = count;
+    while (low < high) {
+        Py_ssize_t middle = (low + high) / 2;
+        if (x < values[middle]) high = middle;
+        else low = middle + 1;
+    }
+    return low;
+}
+
+static Py_ssize_t bisect_left(const Py_ssize_t *values, Py_ssize_t count, Py_ssize_t x)
+{
+    Py_ssize_t low = 0, high = count;
+    while (low < high) {
+        Py_ssize_t middle = (low + high) / 2;
+        if (values[middle] < x) low = middle + 1;
+        else high = middle;
+    }
+    return low;
+}
+
+static int work_out_runs(SourceTextObject *self);
+
+/* SourceText._take_runs: the runs of raw.text[low:high] from normalised index length. */
+static int take_runs(SourceTextObject *self, SourceTextObject *raw, Py_ssize_t low, Py_ssize_t high,
+                     Py_ssize_t *length)
+{
+    Py_ssize_t first_run = bisect_right(raw->at, raw->runs, low) - 1;
+    Py_ssize_t past_runs = bisect_left(raw->at, raw->runs, high);
+    if (first_run < 0) first_run = raw->runs - 1; /* Python's list[-1] */
+    if (first_run < 0) {
+        PyErr_SetString(PyExc_IndexError, "list index out of range");
+        return -1;
+    }
+    Py_ssize_t end = raw->end[first_run];
+    Py_ssize_t src = raw->src[first_run] + (end == NO_END ? low - raw->at[first_run] : 0);
+    if (add_run(self, *length, src, end) < 0) return -1;
+    Py_ssize_t shift = *length - low;
+    for (Py_ssize_t k = first_run + 1; k < past_runs; k++) {
+        if (add_run(self, raw->at[k] + shift, raw->src[k], raw->end[k]) < 0) return -1;
+    }
+    *length += high - low;
+    return 0;
+}
+
+/* SourceText._work_out_runs: each stretch between runs of messy white space (all white
+ * space but one plain space) keeps its raw runs; a messy run keeps its first character's. */
+static int work_out_runs(SourceTextObject *self)
+{
+    SourceTextObject *raw = self->raw;
+    if (raw == NULL) return 0;
+    self->raw = NULL;
+    self->runs = 0;
+    if (raw->raw != NULL && work_out_runs(raw) < 0) goto fail;
+    PyObject *text = source_text_get_text(raw, NULL);
+    if (text == NULL) goto fail;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t length = 0, position = self->first, i = self->first;
+    while (i < self->last) {
+        if (!Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i))) {
+            i++;
+            continue;
+        }
+        Py_ssize_t j = i + 1;
+        while (j < self->last && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, j))) j++;
+        if (j - i > 1 || PyUnicode_READ(kind, data, i) != ' ') {
+            if (take_runs(self, raw, position, i + 1, &length) < 0) {
+                Py_DECREF(text);
+                goto fail;
+            }
+            position = j;
+        }
+        i = j;
+    }
+    Py_DECREF(text);
+    if (take_runs(self, raw, position, self->last, &length) < 0) goto fail;
+    Py_DECREF(raw);
+    if (length != self->length) {
+        PyErr_SetString(PyExc_AssertionError, "normalised text and its offsets disagree");
+        return -1;
+    }
+    return 0;
+fail:
+    self->raw = raw; /* left as it was */
+    return -1;
+}
+
+static int find_run(SourceTextObject *self, Py_ssize_t index, Py_ssize_t *run)
+{
+    if (self->raw != NULL && work_out_runs(self) < 0) return -1;
+    *run = bisect_right(self->at, self->runs, index) - 1;
+    if (*run < 0) *run = self->runs - 1; /* Python's list[-1] */
+    if (*run < 0) {
+        PyErr_SetString(PyExc_IndexError, "list index out of range");
+        return -1;
+    }
+    return 0;
+}
+
+static int start_of(SourceTextObject *self, Py_ssize_t index, Py_ssize_t *offset);
+static int end_of(SourceTextObject *self, Py_ssize_t index, Py_ssize_t *offset);
+
+static int start_of(SourceTextObject *self, Py_ssize_t index, Py_ssize_t *offset)
+{
+    if (self->raw != NULL && index == 0) return start_of(self->raw, self->first, offset); /* the ends need no runs */
+    Py_ssize_t run;
+    if (find_run(self, index, &run) < 0) return -1;
+    *offset = self->src[run] + (self->end[run] == NO_END ? index - self->at[run] : 0);
+    return 0;
+}
+
+static int end_of(SourceTextObject *self, Py_ssize_t index, Py_ssize_t *offset)
+{
+    if (self->raw != NULL && index == self->length - 1) return end_of(self->raw, self->last - 1, offset);
+    Py_ssize_t run;
+    if (find_run(self, index, &run) < 0) return -1;
+    Py_ssize_t end = self->end[run];
+    *offset = end == NO_END ? self->src[run] + (index - self->at[run]) + 1 : end;
+    return 0;
+}
+
+static PyObject *source_text_start_of(SourceTextObject *self, PyObject *argument)
+{
+    Py_ssize_t index = PyLong_AsSsize_t(argument), offset;
+    if (index == -1 && PyErr_Occurred()) return NULL;
+    return start_of(self, index, &offset) < 0 ? NULL : PyLong_FromSsize_t(offset);
+}
+
+static PyObject *source_text_end_of(SourceTextObject *self, PyObject *argument)
+{
+    Py_ssize_t index = PyLong_AsSsize_t(argument), offset;
+    if (index == -1 && PyErr_Occurred()) return NULL;
+    return end_of(self, index, &offset) < 0 ? NULL : PyLong_FromSsize_t(offset);
+}
+
+static PyObject *span_of(SourceTextObject *self, Py_ssize_t begin, Py_ssize_t finish)
+{
+    if (self->length == 0) return Py_BuildValue("(ii)", 0, 0);
+    begin = Py_MAX(0, Py_MIN(begin, self->length - 1));
+    finish = Py_MAX(begin + 1, Py_MIN(finish, self->length));
+    Py_ssize_t start, end;
+    if (start_of(self, begin, &start) < 0 || end_of(self, finish - 1, &end) < 0) return NULL;
+    return Py_BuildValue("(nn)", start, end);
+}
+
+static PyObject *source_text_span(SourceTextObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    Py_ssize_t begin, finish;
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "span(begin, finish)");
+        return NULL;
+    }
+    if ((begin = PyLong_AsSsize_t(args[0])) == -1 && PyErr_Occurred()) return NULL;
+    if ((finish = PyLong_AsSsize_t(args[1])) == -1 && PyErr_Occurred()) return NULL;
+    return span_of(self, begin, finish);
+}
+
+static PyObject *source_text_source_span(SourceTextObject *self, PyObject *Py_UNUSED(ignored))
+{
+    return span_of(self, 0, self->length);
+}
+
+static void clear_text(SourceTextObject *self)
+{
+    Py_CLEAR(self->text);
+    Py_CLEAR(self->raw);
+    self->length = 0;
+    self->runs = 0;
+}
+
+static PyObject *source_text_clear(SourceTextObject *self, PyObject *Py_UNUSED(ignored))
+{
+    PyObject *parts = PyList_New(0);
+    if (parts == NULL) return NULL;
+    Py_SETREF(self->parts, parts);
+    clear_text(self);
+    self->text = PyUnicode_New(0, 0);
+    if (self->text == NULL) return NULL;
+    Py_RETURN_NONE;
+}
+
+static int append_text(SourceTextObject *self, PyObject *chars, Py_ssize_t start, Py_ssize_t end)
+{
+    Py_ssize_t count = PyUnicode_GET_LENGTH(chars);
+    if (count == 0) return 0;
+    if (self->raw != NULL && work_out_runs(self) < 0) return -1;
+    Py_ssize_t at = self->length;
+    if (PyList_Append(self->parts, chars) < 0) return -1;
+    Py_CLEAR(self->text);
+    self->length += count;
+    if (self->runs) {
+        Py_ssize_t last = self->runs - 1, last_end = self->end[last];
+        if (end == NO_END && last_end == NO_END && self->src[last] + (at - self->at[last]) == start)
+            return 0; /* carries on the last one-to-one run */
+        if (end != NO_END && last_end == end && self->src[last] == start)
+            return 0; /* more characters standing for the same source span */
+    }
+    return add_run(self, at, start, end);
+}
+
+static PyObject *source_text_append(SourceTextObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs < 2 || nargs > 3 || !PyUnicode_Check(args[0])) {
+        PyErr_SetString(PyExc_TypeError, "append(chars: str, start: int, end: int | None = None)");
+        return NULL;
+    }
+    Py_ssize_t start = PyLong_AsSsize_t(args[1]), end = NO_END;
+    if (start == -1 && PyErr_Occurred()) return NULL;
+    if (nargs == 3 && args[2] != Py_None) {
+        end = PyLong_AsSsize_t(args[2]);
+        if (end == -1 && PyErr_Occurred()) return NULL;
+    }
+    if (append_text(self, args[0], start, end) < 0) return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyObject *new_source_text(void)
+{
+    SourceTextObject *self = PyObject_New(SourceTextObject, &SourceTextType);
+    if (self == NULL) return NULL;
+    self->parts = PyList_New(0);
+    self->text = PyUnicode_New(0, 0);
+    self->length = self->runs = self->capacity = 0;
+    self->at = self->src = self->end = NULL;
+    self->raw = NULL;
+    self->first = self->last = 0;
+    if (self->parts == NULL || self->text == NULL) {
+        Py_DECREF(self);
+        return NULL;
+    }
+    return (PyObject *)self;
+}
+
+/* SourceText.normalised: white space collapsed to one space (a run holding a forced line
+ * break to a newline when keep_newlines), both ends trimmed; runs worked out later. */
+static PyObject *source_text_normalised(SourceTextObject *self, PyObject *const *args, Py_ssize_t nargs,
+                                        PyObject *kwnames)
+{
+    int keep_newlines = 1;
+    Py_ssize_t given = nargs + (kwnames ? PyTuple_GET_SIZE(kwnames) : 0);
+    if (given > 1 || (kwnames && PyTuple_GET_SIZE(kwnames) == 1
+                      && PyUnicode_CompareWithASCIIString(PyTuple_GET_ITEM(kwnames, 0), "keep_newlines") != 0)) {
+        PyErr_SetString(PyExc_TypeError, "normalised(keep_newlines: bool = True)");
+        return NULL;
+    }
+    if (given == 1 && (keep_newlines = PyObject_IsTrue(args[0])) < 0) return NULL;
+    PyObject *text = source_text_get_text(self, NULL);
+    if (text == NULL) return NULL;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t first = 0, last = PyUnicode_GET_LENGTH(text);
+    while (first < last && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, first))) first++;
+    while (last > first && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, last - 1))) last--;
+    SourceTextObject *result = (SourceTextObject *)new_source_text();
+    if (result == NULL || first == last) {
+        Py_DECREF(text);
+        return (PyObject *)result;
+    }
+    /* Two passes: the tidy text's length and widest character, then the text. */
+    Py_ssize_t count = 0;
+    Py_UCS4 widest = 0;
+    for (Py_ssize_t i = first; i < last;) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (!Py_UNICODE_ISSPACE(c)) {
+            widest = Py_MAX(widest, c);
+            count++;
+            i++;
+            continue;
+        }
+        while (i < last && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i))) i++;
+        widest = Py_MAX(widest, (Py_UCS4)' ');
+        count++;
+    }
+    PyObject *tidy = PyUnicode_New(count, widest);
+    if (tidy == NULL) {
+        Py_DECREF(text);
+        Py_DECREF(result);
+        return NULL;
+    }
+    int tidy_kind = PyUnicode_KIND(tidy);
+    void *tidy_data = PyUnicode_DATA(tidy);
+    Py_ssize_t k = 0;
+    for (Py_ssize_t i = first; i < last;) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (!Py_UNICODE_ISSPACE(c)) {
+            PyUnicode_WRITE(tidy_kind, tidy_data, k++, c);
+            i++;
+            continue;
+        }
+        int line_break = 0;
+        while (i < last && Py_UNICODE_ISSPACE(c = PyUnicode_READ(kind, data, i))) {
+            line_break |= c == hard_break;
+            i++;
+        }
+        PyUnicode_WRITE(tidy_kind, tidy_data, k++, keep_newlines && line_break ? '\n' : ' ');
+    }
+    Py_DECREF(text);
+    if (PyList_Append(result->parts, tidy) < 0) {
+        Py_DECREF(tidy);
+        Py_DECREF(result);
+        return NULL;
+    }
+    Py_SETREF(result->text, tidy);
+    result->length = count;
+    Py_INCREF(self);
+    result->raw = self;
+    result->first = first;
+    result->last = last;
+    return (PyObject *)result;
+}
+
+static PyObject *source_text_new(PyTypeObject *Py_UNUSED(type), PyObject *args, PyObject *kwargs)
+{
+    static char *keywords[] = {"text", "start", NULL};
+    PyObject *text = NULL;
+    Py_ssize_t start = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|Un", keywords, &text, &start)) return NULL;
+    PyObject *self = new_source_text();
+    if (self != NULL && text != NULL && append_text((SourceTextObject *)self, text, start, NO_END) < 0)
+        Py_CLEAR(self);
+    return self;
+}
+
+static void source_text_dealloc(SourceTextObject *self)
+{
+    Py_XDECREF(self->parts);
+    Py_XDECREF(self->text);
+    Py_XDECREF(self->raw);
+    PyMem_Free(self->at);
+    PyMem_Free(self->src);
+    PyMem_Free(self->end);
+    PyObject_Free(self);
+}
+
+static Py_ssize_t source_text_length(SourceTextObject *self) { return self->length; }
+
+static int source_text_bool(SourceTextObject *self) { return self->length > 0; }
+
+static PyObject *source_text_repr(SourceTextObject *self)
+{
+    PyObject *text = source_text_get_text(self, NULL);
+    if (text == NULL) return NULL;
+    PyObject *repr = PyUnicode_FromFormat("SourceText(%R)", text);
+    Py_DECREF(text);
+    return repr;
+}
+
+static PyObject *offsets(SourceTextObject *self, int ends)
+{
+    if (offsets_view == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "lgcontent._speedups: configure_source_text() was not called");
+        return NULL;
+    }
+    return PyObject_CallFunction(offsets_view, "OO", (PyObject *)self, ends ? Py_True : Py_False);
+}
+
+static PyObject *source_text_starts(SourceTextObject *self, void *Py_UNUSED(closure)) { return offsets(self, 0); }
+static PyObject *source_text_ends(SourceTextObject *self, void *Py_UNUSED(closure)) { return offsets(self, 1); }
+
+static PyGetSetDef source_text_getset[] = {
+    {"text", (getter)source_text_get_text, NULL, "The text.", NULL},
+    {"starts", (getter)source_text_starts, NULL, "Each character's first source offset.", NULL},
+    {"ends", (getter)source_text_ends, NULL, "Each character's source end offset.", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyMethodDef source_text_methods[] = {
+    {"append", (PyCFunction)(void (*)(void))source_text_append, METH_FASTCALL,
+     "append(chars, start, end=None): add characters that come from source start..end."},
+    {"clear", (PyCFunction)source_text_clear, METH_NOARGS, "Empty the text, to be filled again."},
+    {"start_of", (PyCFunction)source_text_start_of, METH_O, "Source offset of text[index]'s first source character."},
+    {"end_of", (PyCFunction)source_text_end_of, METH_O, "Source offset just past text[index]'s source characters."},
+    {"span", (PyCFunction)(void (*)(void))source_text_span, METH_FASTCALL, "Source (start, end) of text[begin:finish]."},
+    {"source_span", (PyCFunction)source_text_source_span, METH_NOARGS, "Source (start, end) of the whole text."},
+    {"normalised", (PyCFunction)(void (*)(void))source_text_normalised, METH_FASTCALL | METH_KEYWORDS,
+     "White space collapsed and both ends trimmed, each character's offsets kept."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PySequenceMethods source_text_sequence = {.sq_length = (lenfunc)source_text_length};
+static PyNumberMethods source_text_number = {.nb_bool = (inquiry)source_text_bool};
+
+static PyTypeObject SourceTextType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "lgcontent._speedups.SourceText",
+    .tp_doc = "Text with, for every character, the source offsets it came from (document.SourceText, in C).",
+    .tp_basicsize = sizeof(SourceTextObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_new = source_text_new,
+    .tp_dealloc = (destructor)source_text_dealloc,
+    .tp_repr = (reprfunc)source_text_repr,
+    .tp_as_sequence = &source_text_sequence,
+    .tp_as_number = &source_text_number,
+    .tp_methods = source_text_methods,
+    .tp_getset = source_text_getset,
+};
+
+static PyObject *configure_source_text(PyObject *Py_UNUSED(module), PyObject *args)
+{
+    PyObject *view, *line_break;
+    if (!PyArg_ParseTuple(args, "OU", &view, &line_break)) return NULL;
+    if (PyUnicode_GET_LENGTH(line_break) != 1) {
+        PyErr_SetString(PyExc_ValueError, "the forced line break must be one character");
+        return NULL;
+    }
+    hard_break = PyUnicode_READ_CHAR(line_break, 0);
+    Py_INCREF(view);
+    Py_XSETREF(offsets_view, view);
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef methods[] = {
     {"configure", configure, METH_VARARGS,
      "configure(Sentence, syllables, ends_sentence, exceptions): what the C code asks of text.py."},
@@ -754,6 +1232,8 @@ static PyMethodDef methods[] = {
     {"syllables", syllables, METH_O, "syllables(word): text.syllables, in C for ASCII words."},
     {"configure_tokens", configure_tokens, METH_VARARGS,
      "configure_tokens(raw_text_tags, plain_content_end, unescape): what the token reader asks of Python."},
+    {"configure_source_text", configure_source_text, METH_VARARGS,
+     "configure_source_text(offsets_view, hard_break): what SourceText asks of document.py."},
     {"read_plain_tokens", (PyCFunction)(void (*)(void))read_plain_tokens, METH_FASTCALL,
      "read_plain_tokens(parser, rawdata, base): TokenReader._read_plain_tokens, in C; where it stopped."},
     {NULL, NULL, 0, NULL},
@@ -764,4 +1244,16 @@ static struct PyModuleDef module = {
     NULL, NULL, NULL, NULL,
 };
 
-PyMODINIT_FUNC PyInit__speedups(void) { return PyModule_Create(&module); }
+PyMODINIT_FUNC PyInit__speedups(void)
+{
+    if (PyType_Ready(&SourceTextType) < 0) return NULL;
+    PyObject *created = PyModule_Create(&module);
+    if (created == NULL) return NULL;
+    Py_INCREF(&SourceTextType);
+    if (PyModule_AddObject(created, "SourceText", (PyObject *)&SourceTextType) < 0) {
+        Py_DECREF(&SourceTextType);
+        Py_DECREF(created);
+        return NULL;
+    }
+    return created;
+}

@@ -13,6 +13,8 @@ import re
 from itertools import accumulate
 from dataclasses import dataclass, field
 
+from . import speedups
+
 #: Stands for a forced line break (``<br>``, a Markdown hard break) in raw text.
 HARD_BREAK = "\u2028"
 
@@ -92,12 +94,13 @@ class _Offsets:
         self._source, self._ends = source, ends
 
     def __len__(self) -> int:
-        return self._source._length
+        return len(self._source)
 
     def __getitem__(self, index: int) -> int:
+        length = len(self._source)
         if index < 0:
-            index += self._source._length
-        if not 0 <= index < self._source._length:
+            index += length
+        if not 0 <= index < length:
             raise IndexError("offset index out of range")
         return self._source.end_of(index) if self._ends else self._source.start_of(index)
 
@@ -228,7 +231,7 @@ class SourceText:
         """
         text = self.text
         stripped = text.strip()
-        result = SourceText()
+        result = type(self)()
         if not stripped:
             return result
         first = len(text) - len(text.lstrip())
@@ -280,6 +283,16 @@ class SourceText:
 
 def _space_or_newline(run: re.Match[str]) -> str:
     return "\n" if HARD_BREAK in run.group() else " "
+
+
+#: The Python SourceText: the reference for the compiled one, and the one used where the
+#: compiled speed-ups were not built.
+PythonSourceText = SourceText
+
+_compiled = speedups.load()
+if _compiled is not None:  # the same type in C (_speedups.c): loaders make tens of thousands
+    _compiled.configure_source_text(_Offsets, HARD_BREAK)
+    SourceText = _compiled.SourceText  # type: ignore[misc]
 
 
 @dataclass(slots=True)
