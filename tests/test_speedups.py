@@ -46,7 +46,9 @@ def compiled_module():
 
 
 def assert_alike(block: str) -> None:
-    assert compiled_module().split_sentences(block) == text._split_sentences(block), repr(block)
+    found = compiled_module().split_sentences(block)
+    assert found == text._split_sentences(block), repr(block)
+    assert compiled_module().sentence_totals(found) == text._sentence_totals(found), repr(block)
 
 
 def test_the_checks_use_the_compiled_module_when_it_is_built() -> None:
@@ -60,6 +62,9 @@ def test_the_checks_use_the_compiled_module_when_it_is_built() -> None:
     "don’t stop-believing & rock'n'roll. U.K. B&Q", "Line one\nLine two\n\nLine three",
     "ends with a stop.", "   padded sentence.   ", "snake_case_words and CamelCase.",
     "Ünïcödé wörds. Straße. İstanbul. ΣΊΣΥΦΟΣ.", "12,000 people (3.5%) said 1st, 2nd.",
+    "Hello. world. About. this. Four. more. Five five. lower", "(e.g. this) \"Dr. who\" 'st. ives'",
+    "A. b. c.d.e. f. a.b. ab.cd. x.y.z. end", "café. next. naïve. Résumé. ok. fin", "etc. and Etc. And",
+    "word.\u00e9lan here. Ünder. über", "no.\nline. \tTab. \u00a0space. Done",
 ])
 def test_sentences_are_split_alike(block: str) -> None:
     assert_alike(block)
@@ -108,6 +113,10 @@ def test_the_compiled_module_refuses_what_is_not_text() -> None:
     module = compiled_module()
     with pytest.raises(TypeError):
         module.split_sentences(b"bytes.")
+    with pytest.raises(TypeError):
+        module.sentence_totals([("not", "a", "tuple", 1, 2)])
+    with pytest.raises(TypeError):
+        module.sentence_totals((("too", "short"),))
     with pytest.raises(TypeError):
         module.syllables(3)
 

@@ -5,8 +5,9 @@
  * largest single share of a check (about a sixth of it). This module does the same in C
  * and gives the same results, character for character: lgcontent/text.py holds the
  * reference in Python, which runs wherever this module was not built, and the tests hold
- * the two alike. What is hard to say twice (which full stops end a sentence, syllables of
- * words that are not plain ASCII) is left to the Python code, called back from here.
+ * the two alike. What is hard to say twice (whether a full stop after a word that is not
+ * plain ASCII ends a sentence, and such words' syllables) is left to the Python code,
+ * called back from here.
  *
  * Words are what the regex [^\W_]+(?:['’.\-&][^\W_]+)* finds: Python's regex engine reads
  * [^\W_] as Py_UNICODE_ISALNUM and \s as Py_UNICODE_ISSPACE, as this module does.
@@ -21,6 +22,7 @@
 static PyObject *sentence_type = NULL;
 static PyObject *fallback_syllables = NULL;
 static PyObject *ends_sentence = NULL;
+static PyObject *abbreviations = NULL; /* words that end with a full stop without ending a sentence */
 
 #define MAX_WORD 64 /* longer ASCII words go to the Python counter */
 
@@ -249,21 +251,71 @@ static int append_sentence(PyObject *result, PyObject *text, int kind, const voi
         n_words++;
         n_syllables += value;
     }
-    PyObject *args[5] = {PyLong_FromSsize_t(s), PyLong_FromSsize_t(e), PyUnicode_Substring(text, s, e),
-                         PyLong_FromLong(n_words), PyLong_FromLong(n_syllables)};
+    /* A Sentence made as tuple.__new__ makes an instance of a tuple subclass (Sentence is a
+     * NamedTuple, whose own __new__ only passes its fields on): without a Python call. */
+    PyObject *fields[5] = {PyLong_FromSsize_t(s), PyLong_FromSsize_t(e), PyUnicode_Substring(text, s, e),
+                           PyLong_FromLong(n_words), PyLong_FromLong(n_syllables)};
+    PyTypeObject *type = (PyTypeObject *)sentence_type;
     PyObject *sentence = NULL;
-    if (args[0] && args[1] && args[2] && args[3] && args[4])
-        sentence = PyObject_Vectorcall(sentence_type, args, 5, NULL);
-    for (int k = 0; k < 5; k++) Py_XDECREF(args[k]);
-    if (sentence == NULL) return -1;
+    if (fields[0] && fields[1] && fields[2] && fields[3] && fields[4]) sentence = type->tp_alloc(type, 5);
+    if (sentence == NULL) {
+        for (int k = 0; k < 5; k++) Py_XDECREF(fields[k]);
+        return -1;
+    }
+    for (int k = 0; k < 5; k++) PyTuple_SET_ITEM(sentence, k, fields[k]);
     int failed = PyList_Append(result, sentence);
     Py_DECREF(sentence);
     return failed;
 }
 
-/* Whether the full stop text[begin:end] ends a sentence, asked of text.py. */
+/* text._ends_sentence for a full stop after a word of ASCII: 1 or 0, -1 on an error, or
+ * -2 when the word before it is not ASCII (then text.py is asked). */
+static int ascii_full_stop_ends(PyObject *text, Py_ssize_t begin, Py_ssize_t end)
+{
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    Py_ssize_t space = begin - 1; /* the word runs from the last space or line break */
+    while (space >= 0 && PyUnicode_READ(kind, data, space) != ' ' && PyUnicode_READ(kind, data, space) != '\n')
+        space--;
+    Py_ssize_t length = begin - space - 1;
+    if (length > MAX_WORD) return -2;
+    char token[MAX_WORD];
+    for (Py_ssize_t i = 0; i < length; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, space + 1 + i);
+        if (c >= 128) return -2;
+        token[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    Py_ssize_t first = 0; /* opening brackets and quotes are not part of the word */
+    while (first < length && (token[first] == '(' || token[first] == '"' || token[first] == '\'')) first++;
+    const char *word = token + first;
+    length -= first;
+    if (length == 0) return 1;
+    PyObject *key = PyUnicode_FromStringAndSize(word, length);
+    if (key == NULL) return -1;
+    int known = PySet_Contains(abbreviations, key);
+    Py_DECREF(key);
+    if (known != 0) return known < 0 ? -1 : 0;
+    if (length == 1 && word[0] >= 'a' && word[0] <= 'z') return 0; /* an initial, as in "J. Smith" */
+    if (length >= 3 && length % 2 == 1) { /* "e.g", "i.e", "a.m" */
+        int dotted = 1;
+        for (Py_ssize_t i = 0; i < length && dotted; i++)
+            dotted = i % 2 ? word[i] == '.' : word[i] >= 'a' && word[i] <= 'z';
+        if (dotted) return 0;
+    }
+    Py_ssize_t rest = end;
+    while (rest < n && PyUnicode_READ(kind, data, rest) == ' ') rest++;
+    if (rest < n && Py_UNICODE_ISLOWER(PyUnicode_READ(kind, data, rest)) && length <= 4)
+        return 0; /* "approx. three weeks" */
+    return 1;
+}
+
+/* Whether the full stop text[begin:end] ends a sentence: in C after an ASCII word, else
+ * asked of text.py. */
 static int full_stop_ends(PyObject *text, Py_ssize_t begin, Py_ssize_t end)
 {
+    int decided = ascii_full_stop_ends(text, begin, end);
+    if (decided != -2) return decided;
     PyObject *args[3] = {text, PyLong_FromSsize_t(begin), PyLong_FromSsize_t(end)};
     PyObject *verdict = NULL;
     if (args[1] && args[2]) verdict = PyObject_Vectorcall(ends_sentence, args, 3, NULL);
@@ -346,10 +398,42 @@ static PyObject *syllables(PyObject *Py_UNUSED(module), PyObject *word)
     return PyLong_FromLong(value);
 }
 
+/* text.sentence_totals: (sentences with words, words, syllables) of split sentences. */
+static PyObject *sentence_totals(PyObject *Py_UNUSED(module), PyObject *found)
+{
+    if (!PyTuple_Check(found)) {
+        PyErr_SetString(PyExc_TypeError, "sentence_totals() needs a tuple of sentences");
+        return NULL;
+    }
+    Py_ssize_t n_sentences = 0, n_words = 0, n_syllables = 0;
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(found); k++) {
+        PyObject *sentence = PyTuple_GET_ITEM(found, k);
+        if (!PyTuple_Check(sentence) || PyTuple_GET_SIZE(sentence) < 5) {
+            PyErr_SetString(PyExc_TypeError, "sentence_totals() needs Sentence tuples");
+            return NULL;
+        }
+        Py_ssize_t words = PyLong_AsSsize_t(PyTuple_GET_ITEM(sentence, 3));
+        Py_ssize_t syllables = PyLong_AsSsize_t(PyTuple_GET_ITEM(sentence, 4));
+        if ((words == -1 || syllables == -1) && PyErr_Occurred()) return NULL;
+        if (words) {
+            n_sentences++;
+            n_words += words;
+            n_syllables += syllables;
+        }
+    }
+    return Py_BuildValue("(nnn)", n_sentences, n_words, n_syllables);
+}
+
 static PyObject *configure(PyObject *Py_UNUSED(module), PyObject *args)
 {
-    PyObject *sentence, *fallback, *ends, *table;
-    if (!PyArg_ParseTuple(args, "OOOO!", &sentence, &fallback, &ends, &PyDict_Type, &table)) return NULL;
+    PyObject *sentence, *fallback, *ends, *table, *shortened;
+    if (!PyArg_ParseTuple(args, "OOOO!O!", &sentence, &fallback, &ends, &PyDict_Type, &table, &PyFrozenSet_Type,
+                          &shortened))
+        return NULL;
+    if (!PyType_Check(sentence) || !PyType_IsSubtype((PyTypeObject *)sentence, &PyTuple_Type)) {
+        PyErr_SetString(PyExc_TypeError, "Sentence must be a tuple type");
+        return NULL;
+    }
     Py_ssize_t size = PyDict_Size(table);
     Exception_ *copied = PyMem_Calloc((size_t)(size ? size : 1), sizeof(Exception_));
     if (copied == NULL) return PyErr_NoMemory();
@@ -376,6 +460,8 @@ static PyObject *configure(PyObject *Py_UNUSED(module), PyObject *args)
     Py_INCREF(sentence);
     Py_INCREF(fallback);
     Py_INCREF(ends);
+    Py_INCREF(shortened);
+    Py_XSETREF(abbreviations, shortened);
     Py_XSETREF(sentence_type, sentence);
     Py_XSETREF(fallback_syllables, fallback);
     Py_XSETREF(ends_sentence, ends);
@@ -1227,9 +1313,10 @@ static PyObject *configure_source_text(PyObject *Py_UNUSED(module), PyObject *ar
 
 static PyMethodDef methods[] = {
     {"configure", configure, METH_VARARGS,
-     "configure(Sentence, syllables, ends_sentence, exceptions): what the C code asks of text.py."},
+     "configure(Sentence, syllables, ends_sentence, exceptions, abbreviations): what the C asks of text.py."},
     {"split_sentences", split_sentences, METH_O, "split_sentences(text): text.sentences, in C."},
     {"syllables", syllables, METH_O, "syllables(word): text.syllables, in C for ASCII words."},
+    {"sentence_totals", sentence_totals, METH_O, "sentence_totals(sentences): text.sentence_totals, in C."},
     {"configure_tokens", configure_tokens, METH_VARARGS,
      "configure_tokens(raw_text_tags, plain_content_end, unescape): what the token reader asks of Python."},
     {"configure_source_text", configure_source_text, METH_VARARGS,

@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Iterable, NamedTuple
 
 from .document import Block
-from .text import sentences
+from .text import sentence_totals, sentences
 
 
 class TextCounts(NamedTuple):
@@ -36,12 +36,7 @@ EMPTY = TextCounts(0, 0, 0)
 @lru_cache(maxsize=8192)
 def count(text: str) -> TextCounts:
     """Sentences, words and syllables of one block of text."""
-    n_sentences = n_words = n_syllables = 0
-    for sentence in sentences(text):
-        if sentence.words:
-            n_sentences += 1
-            n_words += sentence.words
-            n_syllables += sentence.syllables
+    n_sentences, n_words, n_syllables = sentence_totals(sentences(text))
     return TextCounts(n_sentences, n_words, n_syllables) if n_words else EMPTY
 
 

@@ -176,12 +176,27 @@ def syllables(word: str) -> int:
     return max(1, count)
 
 
+def _sentence_totals(found: tuple[Sentence, ...]) -> tuple[int, int, int]:
+    """Sentences that have words, and the words and syllables of all of them (the
+    reference for the compiled sentence_totals)."""
+    n_sentences = n_words = n_syllables = 0
+    for sentence in found:
+        if sentence.words:
+            n_sentences += 1
+            n_words += sentence.words
+            n_syllables += sentence.syllables
+    return n_sentences, n_words, n_syllables
+
+
 _compiled = speedups.load()
 if _compiled is not None:
-    _compiled.configure(Sentence, syllables, _ends_sentence, _SYLLABLE_EXCEPTIONS)
+    _compiled.configure(Sentence, syllables, _ends_sentence, _SYLLABLE_EXCEPTIONS, _ABBREVIATIONS)
 #: Whether sentences are split by the compiled speed-ups.
 COMPILED = _compiled is not None
 
 #: Split one block of text into sentences, with their positions, words and syllables
 #: (cached: several rules ask about the same block). In C where it was built.
 sentences = lru_cache(maxsize=8192)(_compiled.split_sentences if _compiled is not None else _split_sentences)
+
+#: Of split sentences: how many have words, and their words and syllables. In C where built.
+sentence_totals = _compiled.sentence_totals if _compiled is not None else _sentence_totals
