@@ -10,7 +10,9 @@ textlint with write-good and sentence-length (npm, --textlint-dir holding
 node_modules). Peak memory is the largest resident size of the process.
 
 Each command runs once untimed first, so every tool starts with the same warm file
-cache and its Python bytecode written, as it would on a user's machine; and
+cache and its Python bytecode written, as it would on a user's machine. The floor and
+the one-job rows, whose ratio is the first target, are run in turn rather than one
+after the other, so a change in the shared machine's speed meets them alike; and
 PYTHONDONTWRITEBYTECODE is cleared for the runs, since some shells set it. lgcontent
 keeps the Hyperscan database it compiles from its patterns in a cache folder (here one
 of the benchmark's own); the "empty cache" row times a first run, which compiles it.
@@ -72,13 +74,32 @@ def timed(command: list[str], repeat: int, cwd: Path | None = None, warm_up: boo
         env = base_env
         if empty_cache:
             env = {**base_env, "LGCONTENT_CACHE_DIR": tempfile.mkdtemp(dir=CACHE.name)}
-        started = time.perf_counter()
-        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd,
-                                env=env)
-        _, _, usage = os.wait4(proc.pid, 0)
-        best = min(best, time.perf_counter() - started)
-        peak = max(peak, usage.ru_maxrss // 1024)
+        seconds, memory = run_once(command, cwd, env)
+        best, peak = min(best, seconds), max(peak, memory)
     return best, peak
+
+
+def run_once(command: list[str], cwd: Path | None, env: dict[str, str]) -> tuple[float, int]:
+    """Wall time in seconds and peak memory in MB of one run of ``command``."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd, env=env)
+    _, _, usage = os.wait4(proc.pid, 0)
+    return time.perf_counter() - started, usage.ru_maxrss // 1024
+
+
+def interleaved(runs: list[tuple[list[str], dict[str, str]]], repeat: int) -> list[tuple[float, int]]:
+    """Best wall time and largest peak memory of each command, run in turn ``repeat``
+    times (after a warm-up of each): on a shared machine whose speed drifts, commands
+    whose times are divided by each other then meet the same conditions."""
+    envs = [{**RUN_ENV, **extra} for _, extra in runs]
+    for (command, _), env in zip(runs, envs):
+        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    results = [(float("inf"), 0)] * len(runs)
+    for _ in range(repeat):
+        for n, ((command, _), env) in enumerate(zip(runs, envs)):
+            seconds, memory = run_once(command, None, env)
+            results[n] = (min(results[n][0], seconds), max(results[n][1], memory))
+    return results
 
 
 def pages_in(folder: Path) -> list[Path]:
@@ -111,22 +132,28 @@ def main() -> None:
     cores = os.cpu_count() or 1
     rows: list[tuple[str, float, int]] = []
 
-    def add(name: str, command: list[str], cwd: Path | None = None, warm_up: bool = True,
-            empty_cache: bool = False, forget_results: bool = False,
-            extra_env: dict[str, str] | None = None) -> float:
-        seconds, memory = timed(command, args.repeat, cwd, warm_up, empty_cache, forget_results, extra_env)
+    def record(name: str, seconds: float, memory: int) -> float:
         rows.append((name, seconds, memory))
         print(f"{name:<46} {seconds:8.2f} s  {memory:6d} MB", flush=True)
         return seconds
+
+    def add(name: str, command: list[str], cwd: Path | None = None, warm_up: bool = True,
+            empty_cache: bool = False, forget_results: bool = False,
+            extra_env: dict[str, str] | None = None) -> float:
+        return record(name, *timed(command, args.repeat, cwd, warm_up, empty_cache, forget_results, extra_env))
 
     pages = pages_in(args.pages)
     version = subprocess.run([python, "-m", "lgcontent", "--version"], capture_output=True, text=True,
                              env=RUN_ENV).stdout.strip()
     print(f"machine: {os.uname().machine}, {cores} cores; pages: {len(pages)} in {args.pages}; {version}\n")
-    floor = add("parse-only floor (lxml + markdown-it)", [python, "-c", FLOOR, str(args.pages)])
-    one = add("lgcontent, default packs, 1 job", [*lgcontent, "--jobs", "1", str(args.pages)])
-    plain = add("lgcontent, 1 job, plain Python", [*lgcontent, "--jobs", "1", str(args.pages)],
-                extra_env={"LGCONTENT_PURE_PYTHON": "1"})
+    # The rows the floor ratio divides are timed in turn, so that a drift in the machine's
+    # speed during the run meets them alike.
+    one_job = [*lgcontent, "--jobs", "1", str(args.pages)]
+    timings = interleaved([([python, "-c", FLOOR, str(args.pages)], {}), (one_job, {}),
+                           (one_job, {"LGCONTENT_PURE_PYTHON": "1"})], args.repeat)
+    floor = record("parse-only floor (lxml + markdown-it)", *timings[0])
+    one = record("lgcontent, default packs, 1 job", *timings[1])
+    plain = record("lgcontent, 1 job, plain Python", *timings[2])
     default = add(f"lgcontent, default packs, {cores} jobs (the default)",
                   [*lgcontent, "--jobs", str(cores), str(args.pages)])
     add("lgcontent, 1 job, empty cache (first run)", [*lgcontent, "--jobs", "1", str(args.pages)],

@@ -197,6 +197,17 @@ class TestAsAProcess:
         expected = "compiled speed-ups" if speedups.load() is not None else "plain Python: the compiled"
         assert usual.startswith(f"lgcontent, version {__version__} ({expected}")
 
+    def test_compiled_speed_ups_built_from_other_source_are_not_used(self, monkeypatch) -> None:
+        from lgcontent import speedups
+
+        class Stale:
+            API = speedups.API - 1
+
+        monkeypatch.setattr(speedups, "_built", lambda: Stale)
+        monkeypatch.delenv("LGCONTENT_PURE_PYTHON", raising=False)
+        assert speedups.load() is None
+        assert speedups.describe().endswith("built from other source; install lgcontent again")
+
     def test_help_shows_common_tasks(self) -> None:
         out = run_process("--help").stdout.decode()
         assert "Common tasks" in out and "lgcontent check page.html" in out

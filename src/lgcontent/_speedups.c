@@ -1336,6 +1336,12 @@ PyMODINIT_FUNC PyInit__speedups(void)
     if (PyType_Ready(&SourceTextType) < 0) return NULL;
     PyObject *created = PyModule_Create(&module);
     if (created == NULL) return NULL;
+    /* speedups.py uses the module only if it was built from this source: raise API
+     * whenever a function, its arguments or what it returns change. */
+    if (PyModule_AddIntConstant(created, "API", 1) < 0) {
+        Py_DECREF(created);
+        return NULL;
+    }
     Py_INCREF(&SourceTextType);
     if (PyModule_AddObject(created, "SourceText", (PyObject *)&SourceTextType) < 0) {
         Py_DECREF(&SourceTextType);
