@@ -651,10 +651,14 @@ static int set_start(PyObject *parser, Py_ssize_t offset)
     return failed;
 }
 
-/* Call parser.<handler>(one, two): two may be NULL for a handler with one argument. */
+/* Call parser.<handler>(one, two), taking both references: two may be NULL for a handler
+ * with one argument; one is NULL when making it failed (the error is set). */
 static int call_handler(PyObject *parser, PyObject *handler, PyObject *one, PyObject *two)
 {
-    if (one == NULL) return -1;
+    if (one == NULL) {
+        Py_XDECREF(two);
+        return -1;
+    }
     PyObject *args[3] = {parser, one, two};
     PyObject *done = PyObject_VectorcallMethod(handler, args, (two != NULL ? 3 : 2) | PY_VECTORCALL_ARGUMENTS_OFFSET,
                                                NULL);
