@@ -19,13 +19,16 @@ of the benchmark's own); the "empty cache" row times a first run, which compiles
 The rows without --cache keep no results; the --cache rows time a first run, which
 stores every page's result, and a run with no page changed, which reads them.
 lgcontent runs with its compiled speed-ups when they were built (the first line says,
-from lgcontent --version); the "plain Python" row turns them off.
+from lgcontent --version); the "plain Python" row turns them off. With --instructions,
+valgrind's callgrind also counts the instructions of one run of the floor and of one
+job: a ratio that a busy shared machine does not blur, as it does wall times.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -102,6 +105,20 @@ def interleaved(runs: list[tuple[list[str], dict[str, str]]], repeat: int) -> li
     return results
 
 
+def instructions(command: list[str]) -> int | None:
+    """Instructions one run of ``command`` executes, counted by valgrind's callgrind: the
+    same count whatever else a shared machine is doing (None without valgrind)."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        return None
+    with tempfile.TemporaryDirectory() as folder:
+        done = subprocess.run([valgrind, "--tool=callgrind", f"--callgrind-out-file={folder}/callgrind.out",
+                               *command], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                              env=RUN_ENV)
+    found = re.search(r"Collected : (\d+)", done.stderr)
+    return int(found.group(1)) if found else None
+
+
 def pages_in(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.suffix in PAGE_SUFFIXES and p.is_file())
 
@@ -124,6 +141,8 @@ def main() -> None:
     parser.add_argument("--big", type=int, default=10_000, help="pages in the replicated corpus (0: skip it)")
     parser.add_argument("--proselint", default=shutil.which("proselint"))
     parser.add_argument("--textlint-dir", type=Path, help="a folder whose node_modules holds textlint and rules")
+    parser.add_argument("--instructions", action="store_true",
+                        help="also count the instructions of the floor and of one job with valgrind (a few minutes)")
     args = parser.parse_args()
     if not args.pages.is_dir():
         sys.exit(f"no pages to time: {args.pages} is not a folder")
@@ -180,6 +199,14 @@ def main() -> None:
     print(f"\nlgcontent (1 job) / floor: {one / floor:.1f}x (target: within 4x);"
           f" plain Python (LGCONTENT_PURE_PYTHON=1): {plain / floor:.1f}x")
     print(f"lgcontent (1 job) / the same with --cache and no page changed: {one / kept:.1f}x")
+    if args.instructions:
+        floor_count = instructions([python, "-c", FLOOR, str(args.pages)])
+        one_count = instructions(one_job)
+        if floor_count and one_count:
+            print(f"instructions (callgrind): floor {floor_count / 1e9:.2f} G, lgcontent 1 job"
+                  f" {one_count / 1e9:.2f} G: {one_count / floor_count:.2f}x")
+        else:
+            print("instructions: not counted (valgrind is not installed, or it failed)")
     for name, seconds in peers.items():
         print(f"{name} / lgcontent: {seconds / one:.1f}x faster with 1 job, {seconds / default:.1f}x with"
               f" {cores} jobs (the default)")
