@@ -32,16 +32,20 @@ def test_wheel_contains_every_rule_file(wheel: Path) -> None:
     assert "lgcontent/cli.py" in names and "lgcontent/docs/rules.md" in names
 
 
-def test_installed_wheel_lists_its_rules_from_any_folder(wheel: Path, tmp_path: Path) -> None:
+def _installed_run(wheel: Path, tmp_path: Path, code: str) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` with the wheel unpacked into ``tmp_path / "site"``, first on the path."""
     target = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(target)
-    env = {**os.environ, "PYTHONPATH": str(target)}
+    env = {**os.environ, "PYTHONPATH": str(target), "LGCONTENT_PURE_PYTHON": ""}
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                          cwd=tmp_path, timeout=120)
+
+
+def test_installed_wheel_lists_its_rules_from_any_folder(wheel: Path, tmp_path: Path) -> None:
     code = ("import lgcontent, sys; print(lgcontent.__file__);"
             " from lgcontent.cli import main; sys.argv=['lgcontent','rules']; main()")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, env=env, cwd=tmp_path,
-                            timeout=120)
-    out = result.stdout.decode()
-    assert out.splitlines()[0].startswith(str(target)), out
+    out = _installed_run(wheel, tmp_path, code).stdout
+    assert out.splitlines()[0].startswith(str(tmp_path / "site")), out
     assert "links.vague-text" in out and " rules in " in out
 
 
@@ -53,12 +57,6 @@ needs_compiler = pytest.mark.skipif(
 )
 
 
-def _installed_run(wheel: Path, tmp_path: Path, code: str, env: dict[str, str] | None = None):
-    target = tmp_path / "site"
-    zipfile.ZipFile(wheel).extractall(target)
-    full_env = {**os.environ, "PYTHONPATH": str(target), "LGCONTENT_PURE_PYTHON": "", **(env or {})}
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=full_env,
-                          cwd=tmp_path, timeout=120)
 
 
 @needs_compiler
