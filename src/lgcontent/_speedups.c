@@ -35,11 +35,14 @@ typedef struct {
 static Exception_ *exceptions = NULL;
 static Py_ssize_t n_exceptions = 0;
 
+static inline int is_ascii_alpha(Py_UCS4 c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+static inline int is_ascii_digit(Py_UCS4 c) { return c >= '0' && c <= '9'; }
+static inline int is_ascii_alnum(Py_UCS4 c) { return is_ascii_alpha(c) || is_ascii_digit(c); }
+
 /* Py_UNICODE_ISALNUM, without its table lookups for ASCII (most of every page). */
 static inline int is_alnum(Py_UCS4 c)
 {
-    if (c < 128) return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-    return Py_UNICODE_ISALNUM(c);
+    return c < 128 ? is_ascii_alnum(c) : Py_UNICODE_ISALNUM(c);
 }
 static inline int is_stop(Py_UCS4 c) { return c == '.' || c == '!' || c == '?' || c == 0x2026; }
 static inline int is_closer(Py_UCS4 c)
@@ -194,18 +197,25 @@ static long ascii_syllables(const char *w, Py_ssize_t n)
     return count > 1 ? count : 1;
 }
 
+/* Copy text[start:start+n] into buffer in ASCII lower case: 0 if it is longer than
+ * MAX_WORD or not all ASCII (then the Python code decides). */
+static int copy_ascii_lower(int kind, const void *data, Py_ssize_t start, Py_ssize_t n, char *buffer)
+{
+    if (n > MAX_WORD) return 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, start + i);
+        if (c >= 128) return 0;
+        buffer[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    return 1;
+}
+
 /* Syllables of text[start:end]: in C when the word is ASCII, else by the Python counter. */
 static long word_syllables(PyObject *text, int kind, const void *data, Py_ssize_t start, Py_ssize_t end)
 {
     char buffer[MAX_WORD];
     Py_ssize_t n = end - start;
-    int ascii = n <= MAX_WORD;
-    for (Py_ssize_t i = 0; ascii && i < n; i++) {
-        Py_UCS4 c = PyUnicode_READ(kind, data, start + i);
-        if (c >= 128) ascii = 0;
-        else buffer[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-    }
-    if (ascii) {
+    if (copy_ascii_lower(kind, data, start, n, buffer)) {
         Py_ssize_t first = 0;
         while (first < n && (buffer[first] == '\'' || buffer[first] == '.')) first++;
         while (n > first && (buffer[n - 1] == '\'' || buffer[n - 1] == '.')) n--;
@@ -279,13 +289,8 @@ static int ascii_full_stop_ends(PyObject *text, Py_ssize_t begin, Py_ssize_t end
     while (space >= 0 && PyUnicode_READ(kind, data, space) != ' ' && PyUnicode_READ(kind, data, space) != '\n')
         space--;
     Py_ssize_t length = begin - space - 1;
-    if (length > MAX_WORD) return -2;
     char token[MAX_WORD];
-    for (Py_ssize_t i = 0; i < length; i++) {
-        Py_UCS4 c = PyUnicode_READ(kind, data, space + 1 + i);
-        if (c >= 128) return -2;
-        token[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-    }
+    if (!copy_ascii_lower(kind, data, space + 1, length, token)) return -2;
     Py_ssize_t first = 0; /* opening brackets and quotes are not part of the word */
     while (first < length && (token[first] == '(' || token[first] == '"' || token[first] == '\'')) first++;
     const char *word = token + first;
@@ -485,9 +490,6 @@ static PyObject *s_token_start, *s_lasttag, *s_starttag_text, *s_handle_data, *s
     *s_handle_decl, *s_ampersand;
 
 static inline int is_html_space(Py_UCS4 c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
-static inline int is_ascii_alpha(Py_UCS4 c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-static inline int is_ascii_digit(Py_UCS4 c) { return c >= '0' && c <= '9'; }
-static inline int is_ascii_alnum(Py_UCS4 c) { return is_ascii_alpha(c) || is_ascii_digit(c); }
 static inline int is_hex(Py_UCS4 c) { return is_ascii_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 static inline int is_tag_char(Py_UCS4 c) { return is_ascii_alnum(c) || c == '-'; }
 static inline int is_name_start(Py_UCS4 c) { return is_ascii_alpha(c) || c == '_' || c == ':' || c == '@'; }
