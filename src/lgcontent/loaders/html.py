@@ -145,7 +145,16 @@ class HtmlParts:
     has_selected: bool = False
 
 
-class _PageParser(TokenReader):
+class _PageReading(TokenReader):
+    """What both page builders share: the tokens that are rare on a page (references,
+    comments, images, the title, the meta and lang attributes), read in Python.
+
+    The builder proper keeps the element stack and handles tags and text: it is
+    :class:`_PageParser` here, and ``PageBuilder`` in the compiled speed-ups where they
+    were built. It calls these methods, and provides ``_text``, ``_close_all``, ``_link``,
+    ``_title``, ``_title_start`` and ``_title_done``.
+    """
+
     def __init__(self, source: str, lines: LineIndex, begin: int = 0,
                  selected_starts: frozenset[int] = frozenset()) -> None:
         super().__init__(begin)
@@ -153,6 +162,89 @@ class _PageParser(TokenReader):
         self.lines = lines
         self.selected_starts = selected_starts
         self.parts = HtmlParts()
+
+    def handle_entityref(self, name: str) -> None:
+        self._reference("&" + name)
+
+    def handle_charref(self, name: str) -> None:
+        self._reference("&#" + name)
+
+    def handle_comment(self, data: str) -> None:
+        start = self.token_start
+        close = self.source.find(">", start + 4 + len(data))
+        end = close + 1 if close >= 0 else start + 4 + len(data)
+        found = parse_comment(data, start, end, self.lines)
+        if found:
+            self.parts.suppressions.append(found)
+
+    def _reference(self, raw: str) -> None:
+        start = self.token_start
+        end = start + len(raw)
+        if self.source.startswith(";", end):
+            raw += ";"
+            end += 1
+        decoded = html.unescape(raw)
+        if decoded == raw:
+            self._text(raw, start)
+        else:
+            self._text(decoded, start, end)
+
+    def _image(self, attrs: dict[str, str], start: int, region: _Region) -> None:
+        """An <img> outside skipped content (the builder adds a space after it)."""
+        tag_end = start + len(self.get_starttag_text() or "")
+        alt = attrs.get("alt") if "alt" in attrs else None
+        link = self._link
+        labelled = bool(attrs.get("aria-label") or attrs.get("aria-labelledby") or attrs.get("title")
+                        or (attrs.get("role") or "").lower() in ("presentation", "none")
+                        or (attrs.get("aria-hidden") or "").lower() == "true")
+        image = Image(attrs.get("src", ""), alt, start, tag_end, link is not None, labelled)
+        self.parts.images.append((image, region))
+        if link is not None:
+            link[0].has_image = True
+            if alt:
+                link[1].append(f" {alt} ", start, tag_end)
+
+    def _attribute(self, pattern: re.Pattern[str], start: int) -> MetaField | None:
+        """An attribute's value and the source span of its raw text."""
+        tag_text = self.get_starttag_text() or ""
+        found = pattern.search(tag_text)
+        if not found:
+            return None
+        quote = found.group(1)
+        rest = tag_text[found.end():]
+        raw = rest.split(quote, 1)[0] if quote else re.split(r"[\s>]", rest, maxsplit=1)[0]
+        value_start = start + found.end()
+        return MetaField(html.unescape(raw).strip(), value_start, value_start + len(raw))
+
+    def _read_meta(self, attrs: dict[str, str], start: int) -> None:
+        if (attrs.get("name") or "").lower() == "description" and not self.parts.description:
+            self.parts.description = self._attribute(_CONTENT_ATTR, start)
+
+    def _read_lang(self, start: int) -> None:
+        self.parts.lang = self._attribute(_LANG_ATTR, start)
+
+    def _finish_title(self) -> None:
+        assert self._title is not None
+        text = self._title.normalised(keep_newlines=False)
+        start, end = text.source_span() if text.text else (self._title_start, self._title_start)
+        self.parts.title = MetaField(text.text, start, end)
+        self._title = None
+        self._title_done = True
+
+    def finish(self) -> HtmlParts:
+        self.close()
+        if self._title is not None:
+            self._finish_title()
+        self._close_all()
+        return self.parts
+
+
+class _PageParser(_PageReading):
+    """The page builder in Python: the reference for the compiled ``PageBuilder``."""
+
+    def __init__(self, source: str, lines: LineIndex, begin: int = 0,
+                 selected_starts: frozenset[int] = frozenset()) -> None:
+        super().__init__(source, lines, begin, selected_starts)
         root = _Frame("#root", "paragraph", 0, False, False, False, False, begin)
         self._stack: list[_Frame] = [root]
         self._open: dict[str, int] = {}
@@ -288,11 +380,9 @@ class _PageParser(TokenReader):
             # Keep the words on either side apart; inline code stands in the sentence.
             self._text(CODE_PLACEHOLDER if tag in _INLINE_CODE else " ", start)
         frame = self._push(tag, attrs, start)
-        if tag == "a" and "href" in attrs and not frame.skip and not _not_a_link(attrs):
+        if tag == "a" and "href" in attrs and not frame.skip and (link := _link_of(
+                attrs, start, frame.kind == "heading", frame.item is not None)) is not None:
             self._close_link()
-            link = Link(text="", href=attrs["href"], start=start, end=start,
-                        in_heading=frame.kind == "heading", label=attrs.get("aria-label", "").strip(),
-                        in_list=frame.item is not None)
             self._link = (link, SourceText(), frame, frame.region)
         elif tag in _MARK_OF_TAG and not frame.skip and len(self._marks) < _MAX_OPEN_MARKS:
             self._marks.append((_MARK_OF_TAG[tag], SourceText(), frame))
@@ -315,80 +405,16 @@ class _PageParser(TokenReader):
     def handle_data(self, data: str) -> None:
         self._text(data, self.token_start)
 
-    def handle_entityref(self, name: str) -> None:
-        self._reference("&" + name)
-
-    def handle_charref(self, name: str) -> None:
-        self._reference("&#" + name)
-
-    def handle_comment(self, data: str) -> None:
-        start = self.token_start
-        close = self.source.find(">", start + 4 + len(data))
-        end = close + 1 if close >= 0 else start + 4 + len(data)
-        found = parse_comment(data, start, end, self.lines)
-        if found:
-            self.parts.suppressions.append(found)
-
     # -- helpers ------------------------------------------------------------------
-    def _reference(self, raw: str) -> None:
-        start = self.token_start
-        end = start + len(raw)
-        if self.source.startswith(";", end):
-            raw += ";"
-            end += 1
-        decoded = html.unescape(raw)
-        if decoded == raw:
-            self._text(raw, start)
-        else:
-            self._text(decoded, start, end)
-
     def _void(self, tag: str, attrs: dict[str, str], start: int) -> None:
         frame = self._top
-        tag_end = start + len(self.get_starttag_text() or "")
         if tag == "br":
             self._text(HARD_BREAK, start)
         elif tag == "img" and not frame.skip:
-            alt = attrs.get("alt") if "alt" in attrs else None
-            in_link = self._link is not None
-            labelled = bool(attrs.get("aria-label") or attrs.get("aria-labelledby") or attrs.get("title")
-                            or (attrs.get("role") or "").lower() in ("presentation", "none")
-                            or (attrs.get("aria-hidden") or "").lower() == "true")
-            image = Image(attrs.get("src", ""), alt, start, tag_end, in_link, labelled)
-            self.parts.images.append((image, frame.region))
-            if in_link and self._link is not None:
-                self._link[0].has_image = True
-                if alt:
-                    self._link[1].append(f" {alt} ", start, tag_end)
+            self._image(attrs, start, frame.region)
             self._text(" ", start)
         elif tag in ("hr", "input"):
             self._flush()
-
-    def _attribute(self, pattern: re.Pattern[str], start: int) -> MetaField | None:
-        """An attribute's value and the source span of its raw text."""
-        tag_text = self.get_starttag_text() or ""
-        found = pattern.search(tag_text)
-        if not found:
-            return None
-        quote = found.group(1)
-        rest = tag_text[found.end():]
-        raw = rest.split(quote, 1)[0] if quote else re.split(r"[\s>]", rest, maxsplit=1)[0]
-        value_start = start + found.end()
-        return MetaField(html.unescape(raw).strip(), value_start, value_start + len(raw))
-
-    def _read_meta(self, attrs: dict[str, str], start: int) -> None:
-        if (attrs.get("name") or "").lower() == "description" and not self.parts.description:
-            self.parts.description = self._attribute(_CONTENT_ATTR, start)
-
-    def _read_lang(self, start: int) -> None:
-        self.parts.lang = self._attribute(_LANG_ATTR, start)
-
-    def _finish_title(self) -> None:
-        assert self._title is not None
-        text = self._title.normalised(keep_newlines=False)
-        start, end = text.source_span() if text.text else (self._title_start, self._title_start)
-        self.parts.title = MetaField(text.text, start, end)
-        self._title = None
-        self._title_done = True
 
     def _close_link(self) -> None:
         if self._link is None:
@@ -423,21 +449,21 @@ class _PageParser(TokenReader):
         if frame.skip and len(self._stack) and not self._top.skip:
             self._text(" ", self.token_start)
 
-    def finish(self) -> HtmlParts:
-        self.close()
-        if self._title is not None:
-            self._finish_title()
+    def _close_all(self) -> None:
+        """Close every element still open, at the end of the page."""
         while len(self._stack) > 1:
             self._pop_to(self._top.tag)
         self._flush()
-        return self.parts
 
 
-def _not_a_link(attrs: dict[str, str]) -> bool:
-    """Hidden links, and links that work as buttons or show and hide a section."""
-    return ((attrs.get("aria-hidden") or "").lower() == "true"
-            or (attrs.get("role") or "").lower() == "button"
-            or "aria-expanded" in attrs or "data-expanded" in attrs)
+def _link_of(attrs: dict[str, str], start: int, in_heading: bool, in_list: bool) -> Link | None:
+    """The link an <a href> starts (its text and end come later), or None for hidden
+    links and links that work as buttons or show and hide a section."""
+    if ((attrs.get("aria-hidden") or "").lower() == "true" or (attrs.get("role") or "").lower() == "button"
+            or "aria-expanded" in attrs or "data-expanded" in attrs):
+        return None
+    return Link(text="", href=attrs["href"], start=start, end=start, in_heading=in_heading,
+                label=attrs.get("aria-label", "").strip(), in_list=in_list)
 
 
 def _region_filter(parts: HtmlParts, use_selector: bool) -> Callable[[_Region], bool]:
