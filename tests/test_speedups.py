@@ -1,8 +1,8 @@
 """The compiled speed-ups (src/lgcontent/_speedups.c) find exactly what the Python finds.
 
 The Python is the reference (text.py for sentences, words and syllables; html_tokens.py
-for the quick HTML token reader; document.py for SourceText): lgcontent runs on it
-wherever the module was not built.
+for the quick HTML token reader; document.py for SourceText; loaders/html.py's
+_PageParser for the page builder): lgcontent runs on it wherever the module was not built.
 These tests hold the two alike over every Unicode character, generated text and HTML,
 every short word over the letters the syllable rules look at, the example pages and the
 shared corpus; and check that whole reports are the same with the module turned off.
@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from conftest import CORPUS, EXAMPLES, FIXTURES, needs_corpus, run_process
 from lgcontent import document, speedups, text
+from lgcontent.loaders import html as html_loader
 from lgcontent.loaders import html_tokens, load_file
 
 compiled = speedups.load()
@@ -209,6 +210,133 @@ def test_every_corpus_page_is_read_alike(monkeypatch) -> None:
     assert len(pages) > 100
     for page in pages:
         assert_read_alike(page.read_text(encoding="utf-8", errors="replace"), monkeypatch)
+
+
+# -- the page builder ------------------------------------------------------------------------
+
+def _built(parser_class, source: str, begin: int = 0, selected: frozenset[int] = frozenset()) -> tuple:
+    """Everything a page builder found in ``source[begin:]``, in a form that compares:
+    each block with its text's source offsets, and each item with its region."""
+    lines = document.LineIndex(source)
+    parser = parser_class(source, lines, begin, selected)
+    parser.feed(source[begin:])
+    parts = parser.finish()
+    blocks = [(b.kind, b.text, b.heading_level, b.list_ordered, b.list_item, list(b.content.starts),
+               list(b.content.ends), region) for b, region in parts.blocks]
+    lists = [(info.ordered, info.start, info.items, region) for info, region in parts.lists]
+    return (blocks, lists, parts.marks, parts.headings, parts.links, parts.images, parts.suppressions,
+            parts.title, parts.description, parts.lang, parts.has_html_element, parts.has_main, parts.has_selected)
+
+
+def _outcome(parser_class, *args) -> tuple:
+    try:
+        return "built", _built(parser_class, *args)
+    except Exception as error:  # noqa: BLE001 (both must fail alike, on the same input)
+        return "raised", type(error).__name__
+
+
+def assert_built_alike(source: str, begin: int = 0, selected: frozenset[int] = frozenset()) -> None:
+    assert compiled_module() is not None and html_loader.PageParser is html_loader._CompiledPageParser
+    with_c = _outcome(html_loader.PageParser, source, begin, selected)
+    assert with_c == _outcome(html_loader._PageParser, source, begin, selected), source
+
+
+@pytest.mark.parametrize("source", [
+    "", "plain text", "<p>One<p>Two</p>three", "<ul><li>a<li>b<ol><li>c</ol><li>d</ul>", "<li>no list</li>",
+    "<dl><dt>Term<dd>Meaning<dt>Next</dl>", "<table><tr><td>a<td>b<tr><th>c</table>after",
+    "<table><thead><tr><td>x<tbody><tr><td>y<tfoot><tr><td>z</table>", "<select><option>a<option>b</select>",
+    "<h2>Pay <span>your</span> tax</h2>", "<h1>a<h3>b</h3>c</h1>", "<h2><h7>deep</h7></h2>", "<h2><h12>x</h12></h2>",
+    "<p>A <a href='/x'>link <b>bold</b></a> and <a href=y aria-hidden=true>hidden</a>"
+    " <a href=z role=button>button</a> <a href=w aria-expanded=false>more</a> <a>no href</a></p>",
+    "<p><a href=/a>one<a href=/b>two</a></p>", "<h2><a href=/h aria-label=' Go '>Heading link</a></h2>",
+    "<ul><li><a href=/l>In a list</a></ul>", "<a href=/i><img src=p.png alt='A picture'></a>",
+    "<a href=/j><img src=q.png></a><img alt=x role=presentation><img aria-label=y>",
+    "<p>" + "<b>" * 12 + "deep" + "</b>" * 12 + "</p>", "<p><i>one</i> <em>two <u>three</u></em></p>",
+    "<html lang='en-GB'><head><title> Pay  &amp; park </title><meta name=description content='Pay here'>"
+    "<meta name=Description content=second></head><body><p>x</body></html>",
+    "<title>a</title><title>b</title>", "<svg><title>icon</title></svg><title>Real</title>", "<title>unclosed",
+    "<main><p>in</p></main><p>out</p>", "<div role=MAIN><p>in</p></div><p>out</p>",
+    "<p hidden>gone</p><p>kept <span hidden>gone</span> here</p>", "<p>Use <code>ls</code> and <kbd>Ctrl</kbd></p>",
+    "<p>x<script>var a</script>y<style>p{}</style>z</p>", "<p>Note<sup>1</sup> and H<sub>2</sub>O</p>",
+    "<p>line<br>break</br>again<br/>end</p>", "<p>a<hr>b<input>c</p>", "<p>&amp; &pound; &#163; &#x2019; &bogus; &</p>",
+    "<!-- lgcontent-disable-next-line plain.words --><p>x</p><!-- just a note -->",
+    "<p>   </p><p>--</p><p>_</p><p>\u00a0x</p>", "<blockquote><p>Quoted</blockquote><figure><figcaption>Cap",
+    "<section><p>a</section>b", "<button><p>inside</button>", "<template><p>t</template>", "<menu><li>m</menu>",
+    "<pre>code\n  kept</pre><textarea>t&amp;</textarea>", "<P CLASS=x>Upper</P>", "<p>unclosed <b>mark",
+    "<ul>" + "<li>x" * 300 + "</ul>", "<div>" * 400 + "deep" + "</div>" * 400, "<p>a</p></p></div></li>",
+    "<math><title>m</title></math>", "<p>é 日本 𝐀</p>", "<h²>x</h²>", "<h2><h²>x</h²></h2>",
+    "<h2>Title <li>item</li> <blockquote>quote</blockquote></h2>",
+    # an implied close reaches back 256 elements at most
+    "<ul><li><b>a" + "<span>" * 150 + "<li>b</ul>", "<ul><li><b>a" + "<span>" * 300 + "<li>b</ul>",
+    "<p><b>bold<div>after</div>", "<td><p><b>cell<table><tr><td>inner</table>",
+    "<table><tr><td><b>a<table><td>x</table>y</table>",
+])
+def test_pages_are_built_alike(source: str) -> None:
+    assert_built_alike(source)
+
+
+def test_html_inside_markdown_is_built_alike_at_its_offset() -> None:
+    source = "# Title\n\n<p>Some <b>HTML</b> with <a href=x>a link</a></p>\n"
+    begin = source.index("<p>")
+    assert_built_alike(source, begin)
+
+
+def test_content_selectors_are_built_alike() -> None:
+    source = "<div id=a><p>one</p></div><div id=b><p>two<ul><li>x</ul></p></div><p>three</p>"
+    starts = html_loader.selector_starts(source, "#b")
+    assert starts
+    assert_built_alike(source, 0, starts)
+    assert_built_alike(source, 0, frozenset({source.index("<p>three")}))
+
+
+_TAGS = ["p", "div", "ul", "ol", "li", "dl", "dt", "dd", "table", "tr", "td", "th", "tbody", "h1", "h2", "h7",
+         "span", "a", "b", "strong", "em", "u", "img", "br", "hr", "input", "meta", "title", "svg", "script",
+         "code", "kbd", "sup", "main", "section", "blockquote", "caption", "select", "option", "button", "html",
+         "head", "menu", "pre", "textarea"]
+_ATTRIBUTES = ["", " href=x", " hidden", " role=main", " role=button", " aria-hidden=true", " alt=pic", " alt=''",
+               " name=description content='d'", " lang=en", " aria-label=Go", " aria-expanded", " href=y alt=z"]
+_TOKEN = st.one_of(
+    st.builds(lambda tag, attribute, closed: f"<{tag}{attribute}{'/' if closed else ''}>", st.sampled_from(_TAGS),
+              st.sampled_from(_ATTRIBUTES), st.booleans()),
+    st.builds(lambda tag: f"</{tag}>", st.sampled_from(_TAGS)),
+    st.sampled_from(["Hello", " ", "world.", "\n", "  ", "&amp;", "&#163;", "-", "é", "x<", "<!-- lgcontent-disable -->"]),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(tokens=st.lists(_TOKEN, max_size=40), chosen=st.sets(st.integers(0, 39), max_size=3))
+def test_generated_pages_are_built_alike(tokens: list[str], chosen: set[int]) -> None:
+    source = "".join(tokens)
+    starts = [n for n, char in enumerate(source) if char == "<"]
+    selected = frozenset(starts[n] for n in chosen if n < len(starts))
+    assert_built_alike(source, 0, selected)
+
+
+def test_example_and_fixture_pages_are_built_alike() -> None:
+    pages = sorted([*EXAMPLES.glob("*.html"), *FIXTURES.rglob("*.html")])
+    assert len(pages) >= 4
+    for page in pages:
+        assert_built_alike(page.read_text(encoding="utf-8", errors="replace"))
+
+
+@needs_corpus()
+def test_every_corpus_page_is_built_alike() -> None:
+    pages = sorted(p for p in CORPUS.rglob("*") if p.suffix in (".html", ".htm"))
+    assert len(pages) > 100
+    for page in pages:
+        assert_built_alike(page.read_text(encoding="utf-8", errors="replace"))
+
+
+def test_the_page_builder_refuses_what_is_not_text() -> None:
+    parser = html_loader.PageParser("<p>x</p>", document.LineIndex("<p>x</p>"))
+    with pytest.raises(TypeError):
+        parser.handle_starttag(3, [])
+    with pytest.raises(TypeError):
+        parser.handle_starttag("p", [("a",)])
+    with pytest.raises(TypeError):
+        parser.handle_data(None)
+    with pytest.raises(TypeError):
+        compiled_module().configure_builder()
 
 
 # -- SourceText ------------------------------------------------------------------------------

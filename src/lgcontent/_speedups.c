@@ -14,6 +14,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <structmember.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -644,8 +645,19 @@ static Py_ssize_t read_comment(const Raw *raw, Py_ssize_t i)
     return -1;
 }
 
+/* A PageBuilder (below) is handed its tokens directly: its handlers are final. */
+static PyTypeObject PageBuilderType;
+static void builder_set_start(PyObject *builder, Py_ssize_t offset);
+static int builder_data(PyObject *builder, PyObject *data);
+static int builder_start_tag(PyObject *builder, PyObject *tag, PyObject *attr_list);
+static int builder_end_tag(PyObject *builder, PyObject *tag);
+
 static int set_start(PyObject *parser, Py_ssize_t offset)
 {
+    if (PyObject_TypeCheck(parser, &PageBuilderType)) {
+        builder_set_start(parser, offset);
+        return 0;
+    }
     PyObject *value = PyLong_FromSsize_t(offset);
     if (value == NULL) return -1;
     int failed = PyObject_SetAttr(parser, s_token_start, value);
@@ -660,6 +672,15 @@ static int call_handler(PyObject *parser, PyObject *handler, PyObject *one, PyOb
     if (one == NULL) {
         Py_XDECREF(two);
         return -1;
+    }
+    if ((handler == s_handle_data || handler == s_handle_starttag || handler == s_handle_startendtag
+         || handler == s_handle_endtag) && PyObject_TypeCheck(parser, &PageBuilderType)) {
+        int failed = handler == s_handle_data     ? builder_data(parser, one)
+                     : handler == s_handle_endtag ? builder_end_tag(parser, one)
+                                                  : builder_start_tag(parser, one, two);
+        Py_DECREF(one);
+        Py_XDECREF(two);
+        return failed;
     }
     PyObject *args[3] = {parser, one, two};
     PyObject *done = PyObject_VectorcallMethod(handler, args, (two != NULL ? 3 : 2) | PY_VECTORCALL_ARGUMENTS_OFFSET,
@@ -743,7 +764,9 @@ static PyObject *read_plain_tokens(PyObject *Py_UNUSED(module), PyObject *const 
     PyObject *parser = args[0], *rawdata = args[1];
     const Raw raw = {PyUnicode_KIND(rawdata), PyUnicode_DATA(rawdata), PyUnicode_GET_LENGTH(rawdata)};
     Py_ssize_t i = 0;
+    unsigned long tokens = 0;
     while (i < raw.n) {
+        if ((++tokens & 1023) == 0 && PyErr_CheckSignals() < 0) return NULL; /* Ctrl-C, time limits */
         if (set_start(parser, base + i) < 0) return NULL;
         Py_UCS4 c = AT(&raw, i);
         Py_UCS4 next = i + 1 < raw.n ? AT(&raw, i + 1) : 0;
@@ -1317,6 +1340,1010 @@ static PyObject *configure_source_text(PyObject *Py_UNUSED(module), PyObject *ar
     Py_RETURN_NONE;
 }
 
+/* ---- PageBuilder: the HTML page builder (loaders/html.py _PageParser) ----------------------
+ *
+ * The same element stack, text buffers and blocks as _PageParser, which is the reference
+ * and says why each step is taken; the tokens that are rare on a page (references,
+ * comments, images, the title, meta and lang attributes) stay in Python, in _PageReading,
+ * which loaders/html.py mixes in. Set once by configure_builder(), with html.py's tables
+ * and the classes the parts are made of. The token reader above calls the handlers of a
+ * PageBuilder directly. */
+
+typedef struct {
+    PyObject *block_tags, *skip_tags, *void_tags, *p_closers, *inline_code; /* frozensets */
+    PyObject *kind_of_tag, *closes, *scope_of, *mark_of_tag, *regions;      /* dicts */
+    PyObject *p_scope, *table_scope, *p_only, *p_tag, *empty; /* tuples; 'p' and '' */
+    PyObject *no_attributes;                                                /* dict */
+    PyObject *block, *list_info, *mark, *heading, *link_of;                 /* callables */
+    PyObject *code_placeholder, *hard_break, *space, *root_tag, *root_kind, *heading_kind;
+    PyObject *s_items, *s_text, *s_start, *s_end, *s_has_main, *s_has_selected, *s_has_html_element;
+    PyObject *s_read_lang, *s_read_meta, *s_image, *s_finish_title, *s_hidden, *s_role, *s_href;
+    PyObject *region[2][2]; /* _REGIONS[main, selected] */
+    Py_ssize_t max_walk;
+    int max_open_marks;
+} Tables;
+
+static Tables tables;
+static int tables_ready = 0;
+
+#define MARKS_AT_MOST 16
+
+typedef struct {
+    PyObject *tag, *kind, *item, *region; /* owned; item is None outside list items */
+    long level;
+    char ordered, skip, main, selected;
+    Py_ssize_t list_id; /* the innermost list this element is in, or -1 */
+    unsigned long long serial; /* tells frames apart, as the Python compares them with 'is' */
+} Frame;
+
+typedef struct { /* what a block takes from the element its first text is in */
+    PyObject *kind, *item, *region;
+    long level;
+    char ordered;
+} Owner;
+
+typedef struct {
+    PyObject *kind;
+    SourceTextObject *text;
+    unsigned long long frame;
+} OpenMark;
+
+typedef struct {
+    PyObject_HEAD
+    Py_ssize_t token_start;
+    PyObject *parts, *selected_starts, *open; /* HtmlParts; frozenset of offsets; tag -> open count */
+    PyObject *blocks, *lists, *marks, *headings, *links, *images; /* parts' lists */
+    Frame *stack;
+    Py_ssize_t depth, capacity;
+    unsigned long long serials;
+    SourceTextObject *buf;
+    Owner owner;
+    char buf_started;
+    PyObject *link, *link_region; /* the open link, or NULL */
+    SourceTextObject *link_text;
+    unsigned long long link_frame;
+    SourceTextObject *heading_text; /* the open heading, or NULL */
+    long heading_level;
+    Py_ssize_t heading_start;
+    unsigned long long heading_frame;
+    PyObject *title; /* a SourceText while <title> is open; else NULL or None */
+    Py_ssize_t title_start;
+    char title_done;
+    OpenMark open_marks[MARKS_AT_MOST];
+    int n_marks;
+} PageBuilderObject;
+
+static PyTypeObject PageBuilderType;
+
+static inline int is_tag(PyObject *tag, const char *name) { return PyUnicode_CompareWithASCIIString(tag, name) == 0; }
+
+static inline Frame *top_frame(PageBuilderObject *self) { return &self->stack[self->depth - 1]; }
+
+static void release_frame(Frame *frame)
+{
+    Py_CLEAR(frame->tag);
+    Py_CLEAR(frame->kind);
+    Py_CLEAR(frame->item);
+    Py_CLEAR(frame->region);
+}
+
+static int same_text(PyObject *a, PyObject *b) { return a == b || PyUnicode_Compare(a, b) == 0; }
+
+/* text.has_letter_or_digit: [^\W_] is what str.isalnum() accepts. */
+static int has_letter_or_digit(PyObject *text)
+{
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (Py_UNICODE_ISALNUM(PyUnicode_READ(kind, data, i))) return 1;
+    }
+    return 0;
+}
+
+/* str.isspace(): at least one character, all white space. */
+static int all_space(PyObject *text)
+{
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (!Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i))) return 0;
+    }
+    return n > 0;
+}
+
+/* tag[0] == "h" and tag[1:].isdigit(): 1 with *level = int(tag[1]), 0 if not, -1 on an
+ * error (int() refuses digits that are not decimal, such as '²', as the Python does). */
+static int heading_tag(PyObject *tag, long *level)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(tag);
+    if (n < 2 || PyUnicode_READ_CHAR(tag, 0) != 'h') return 0;
+    for (Py_ssize_t i = 1; i < n; i++) {
+        if (!Py_UNICODE_ISDIGIT(PyUnicode_READ_CHAR(tag, i))) return 0;
+    }
+    Py_UCS4 first = PyUnicode_READ_CHAR(tag, 1);
+    if (first >= '0' && first <= '9') {
+        *level = (long)(first - '0');
+        return 1;
+    }
+    PyObject *digit = PyUnicode_Substring(tag, 1, 2);
+    PyObject *value = digit != NULL ? PyLong_FromUnicodeObject(digit, 10) : NULL;
+    Py_XDECREF(digit);
+    if (value == NULL) return -1;
+    *level = PyLong_AsLong(value);
+    Py_DECREF(value);
+    return *level == -1 && PyErr_Occurred() ? -1 : 1;
+}
+
+/* (attrs.get(name) or "").lower() == value */
+static int attribute_is(PyObject *attrs, PyObject *name, const char *value)
+{
+    PyObject *found = PyDict_GetItemWithError(attrs, name);
+    if (found == NULL) return PyErr_Occurred() ? -1 : 0;
+    int truth = PyObject_IsTrue(found);
+    if (truth <= 0) return truth < 0 ? -1 : strcmp(value, "") == 0;
+    PyObject *lower = PyObject_CallMethod(found, "lower", NULL);
+    if (lower == NULL) return -1;
+    int equal = PyUnicode_Check(lower) && PyUnicode_CompareWithASCIIString(lower, value) == 0;
+    Py_DECREF(lower);
+    return equal;
+}
+
+static long open_count(PageBuilderObject *self, PyObject *tag)
+{
+    PyObject *count = PyDict_GetItemWithError(self->open, tag);
+    if (count == NULL) return PyErr_Occurred() ? -1 : 0;
+    return PyLong_AsLong(count);
+}
+
+static int add_open(PageBuilderObject *self, PyObject *tag, long change)
+{
+    long count = open_count(self, tag);
+    if (count == -1 && PyErr_Occurred()) return -1;
+    PyObject *value = PyLong_FromLong(count + change);
+    if (value == NULL) return -1;
+    int failed = PyDict_SetItem(self->open, tag, value);
+    Py_DECREF(value);
+    return failed;
+}
+
+static int append_pair(PyObject *list, PyObject *first, PyObject *second)
+{
+    PyObject *pair = PyTuple_Pack(2, first, second);
+    if (pair == NULL) return -1;
+    int failed = PyList_Append(list, pair);
+    Py_DECREF(pair);
+    return failed;
+}
+
+static SourceTextObject *normalised_of(SourceTextObject *text, int keep_newlines)
+{
+    PyObject *flag = keep_newlines ? Py_True : Py_False;
+    return (SourceTextObject *)source_text_normalised(text, &flag, 1, NULL);
+}
+
+/* The source span of a normalised text: its own, or (fallback, fallback_end) when empty. */
+static int span_or(SourceTextObject *text, Py_ssize_t fallback, Py_ssize_t fallback_end, Py_ssize_t *start,
+                   Py_ssize_t *end)
+{
+    if (text->length == 0) {
+        *start = fallback;
+        *end = fallback_end;
+        return 0;
+    }
+    return start_of(text, 0, start) < 0 || end_of(text, text->length - 1, end) < 0 ? -1 : 0;
+}
+
+static int set_owner(PageBuilderObject *self, const Frame *frame)
+{
+    Py_INCREF(frame->kind);
+    Py_INCREF(frame->item);
+    Py_INCREF(frame->region);
+    Py_XSETREF(self->owner.kind, frame->kind);
+    Py_XSETREF(self->owner.item, frame->item);
+    Py_XSETREF(self->owner.region, frame->region);
+    self->owner.level = frame->level;
+    self->owner.ordered = frame->ordered;
+    return 0;
+}
+
+static int builder_text(PageBuilderObject *self, PyObject *chars, Py_ssize_t start, Py_ssize_t end)
+{
+    if (self->title != NULL && self->title != Py_None) {
+        if (!Py_IS_TYPE(self->title, &SourceTextType)) {
+            PyErr_SetString(PyExc_TypeError, "PageBuilder._title must be a SourceText");
+            return -1;
+        }
+        return append_text((SourceTextObject *)self->title, chars, start, end);
+    }
+    Frame *frame = top_frame(self);
+    if (frame->skip) return 0;
+    if (!self->buf_started) {
+        set_owner(self, frame);
+        self->buf_started = 1;
+    }
+    if ((!all_space(chars) || self->buf->length > 0) && append_text(self->buf, chars, start, end) < 0) return -1;
+    if (self->link != NULL && append_text(self->link_text, chars, start, end) < 0) return -1;
+    if (self->heading_text != NULL && append_text(self->heading_text, chars, start, end) < 0) return -1;
+    for (int k = 0; k < self->n_marks; k++) {
+        if (append_text(self->open_marks[k].text, chars, start, end) < 0) return -1;
+    }
+    return 0;
+}
+
+static int builder_flush(PageBuilderObject *self)
+{
+    if (!self->buf_started) return 0;
+    self->buf_started = 0;
+    SourceTextObject *buf = self->buf;
+    if (buf->length == 0) return 0;
+    PyObject *text = source_text_get_text(buf, NULL);
+    if (text == NULL) return -1;
+    int prose = has_letter_or_digit(text);
+    Py_DECREF(text);
+    if (!prose) {
+        PyObject *done = source_text_clear(buf, NULL);
+        Py_XDECREF(done);
+        return done == NULL ? -1 : 0;
+    }
+    SourceTextObject *fresh = (SourceTextObject *)new_source_text();
+    if (fresh == NULL) return -1;
+    self->buf = fresh; /* the old buffer is ours to normalise and let go */
+    PyObject *content = (PyObject *)normalised_of(buf, 1);
+    Py_DECREF(buf);
+    if (content == NULL) return -1;
+    int heading = same_text(self->owner.kind, tables.heading_kind);
+    PyObject *level = PyLong_FromLong(heading ? self->owner.level : 0);
+    if (level == NULL) {
+        Py_DECREF(content);
+        return -1;
+    }
+    PyObject *args[5] = {self->owner.kind, content, level, self->owner.ordered ? Py_True : Py_False,
+                         self->owner.item};
+    PyObject *block = PyObject_Vectorcall(tables.block, args, 5, NULL);
+    Py_DECREF(content);
+    Py_DECREF(level);
+    if (block == NULL) return -1;
+    int failed = append_pair(self->blocks, block, self->owner.region);
+    Py_DECREF(block);
+    return failed;
+}
+
+static int close_link(PageBuilderObject *self)
+{
+    if (self->link == NULL) return 0;
+    PyObject *link = self->link, *region = self->link_region;
+    SourceTextObject *text = self->link_text;
+    self->link = self->link_region = NULL;
+    self->link_text = NULL;
+    int failed = -1;
+    SourceTextObject *content = normalised_of(text, 0);
+    PyObject *value = content != NULL ? source_text_get_text(content, NULL) : NULL;
+    if (value == NULL || PyObject_SetAttr(link, tables.s_text, value) < 0) goto done;
+    PyObject *start = NULL, *end = NULL;
+    if (content->length) {
+        Py_ssize_t from, to;
+        if (span_or(content, 0, 0, &from, &to) < 0) goto done;
+        start = PyLong_FromSsize_t(from);
+        end = PyLong_FromSsize_t(to);
+        if (start == NULL || end == NULL || PyObject_SetAttr(link, tables.s_start, start) < 0) goto ends;
+    }
+    else {
+        PyObject *one = PyLong_FromLong(1);
+        start = PyObject_GetAttr(link, tables.s_start);
+        end = start != NULL && one != NULL ? PyNumber_Add(start, one) : NULL;
+        Py_XDECREF(one);
+        if (end == NULL) goto ends;
+    }
+    if (PyObject_SetAttr(link, tables.s_end, end) == 0) failed = append_pair(self->links, link, region);
+ends:
+    Py_XDECREF(start);
+    Py_XDECREF(end);
+done:
+    Py_XDECREF(value);
+    Py_XDECREF(content);
+    Py_DECREF(link);
+    Py_DECREF(region);
+    Py_DECREF(text);
+    return failed;
+}
+
+/* A text's normalised words and span made into cls(first, words, start, end), added with
+ * region to list: a mark (first = its kind) or a heading (first = its level). */
+static int add_spanned(PyObject *list, PyObject *cls, PyObject *first, SourceTextObject *text, int keep_empty,
+                       Py_ssize_t fallback, PyObject *region)
+{
+    SourceTextObject *content = normalised_of(text, 0);
+    if (content == NULL) return -1;
+    int failed = 0;
+    if (content->length || keep_empty) {
+        Py_ssize_t start, end;
+        PyObject *words = NULL, *made = NULL;
+        failed = -1;
+        if (span_or(content, fallback, fallback + 1, &start, &end) == 0
+            && (words = source_text_get_text(content, NULL)) != NULL
+            && (made = PyObject_CallFunction(cls, "OOnn", first, words, start, end)) != NULL)
+            failed = append_pair(list, made, region);
+        Py_XDECREF(words);
+        Py_XDECREF(made);
+    }
+    Py_DECREF(content);
+    return failed;
+}
+
+static int on_close(PageBuilderObject *self, Frame *frame)
+{
+    int block = PySet_Contains(tables.block_tags, frame->tag);
+    if (block < 0 || (block && builder_flush(self) < 0)) return -1;
+    if (self->n_marks && self->open_marks[self->n_marks - 1].frame == frame->serial) {
+        OpenMark mark = self->open_marks[--self->n_marks];
+        int failed = add_spanned(self->marks, tables.mark, mark.kind, mark.text, 0, 0, frame->region);
+        Py_DECREF(mark.kind);
+        Py_DECREF(mark.text);
+        if (failed < 0) return -1;
+    }
+    if (self->link != NULL && self->link_frame == frame->serial && close_link(self) < 0) return -1;
+    if (self->heading_text != NULL && self->heading_frame == frame->serial) {
+        SourceTextObject *text = self->heading_text;
+        self->heading_text = NULL;
+        PyObject *level = PyLong_FromLong(self->heading_level);
+        int failed = level == NULL ? -1
+                     : add_spanned(self->headings, tables.heading, level, text, 1, self->heading_start, frame->region);
+        Py_XDECREF(level);
+        Py_DECREF(text);
+        if (failed < 0) return -1;
+    }
+    if (frame->skip && !top_frame(self)->skip) return builder_text(self, tables.space, self->token_start, NO_END);
+    return 0;
+}
+
+/* Close tag and every element opened inside it. */
+static int pop_to(PageBuilderObject *self, PyObject *tag)
+{
+    while (self->depth > 1) {
+        Frame frame = self->stack[--self->depth];
+        int failed = add_open(self, frame.tag, -1) < 0 || on_close(self, &frame) < 0;
+        int found = !failed && same_text(frame.tag, tag);
+        release_frame(&frame);
+        if (failed) return -1;
+        if (found) return 0;
+    }
+    return 0;
+}
+
+static int tuple_has(PyObject *tuple, PyObject *tag)
+{
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(tuple); k++) {
+        if (same_text(PyTuple_GET_ITEM(tuple, k), tag)) return 1;
+    }
+    return 0;
+}
+
+/* Close the nearest open element among tags unless a bound comes first (a capped walk). */
+static int close_nearest(PageBuilderObject *self, PyObject *tags, PyObject *bounds)
+{
+    Py_ssize_t lowest = Py_MAX(0, self->depth - tables.max_walk);
+    for (Py_ssize_t k = self->depth - 1; k >= lowest; k--) {
+        PyObject *tag = self->stack[k].tag;
+        if (tuple_has(tags, tag)) {
+            Py_INCREF(tag);
+            int failed = pop_to(self, tag);
+            Py_DECREF(tag);
+            return failed;
+        }
+        if (tuple_has(bounds, tag)) return 0;
+    }
+    return 0;
+}
+
+static int close_implied(PageBuilderObject *self, PyObject *tag)
+{
+    int closer = PySet_Contains(tables.p_closers, tag);
+    if (closer < 0) return -1;
+    if (closer) {
+        long open = open_count(self, tables.p_tag);
+        if (open == -1 && PyErr_Occurred()) return -1;
+        if (open && close_nearest(self, tables.p_only, tables.p_scope) < 0) return -1;
+    }
+    PyObject *closes = PyDict_GetItemWithError(tables.closes, tag);
+    if (closes == NULL) return PyErr_Occurred() ? -1 : 0;
+    PyObject *scope = PyDict_GetItemWithError(tables.scope_of, tag);
+    if (scope == NULL && PyErr_Occurred()) return -1;
+    return close_nearest(self, closes, scope != NULL ? scope : tables.table_scope);
+}
+
+static int grow_stack(PageBuilderObject *self)
+{
+    if (self->depth < self->capacity) return 0;
+    Py_ssize_t capacity = self->capacity * 2;
+    Frame *stack = PyMem_Realloc(self->stack, capacity * sizeof(Frame));
+    if (stack == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    self->stack = stack;
+    self->capacity = capacity;
+    return 0;
+}
+
+static int set_part_flag(PageBuilderObject *self, PyObject *name)
+{
+    return PyObject_SetAttr(self->parts, name, Py_True);
+}
+
+/* Open an element (_PageParser._push): what it inherits, and the list it starts or the
+ * item it is. */
+static int push(PageBuilderObject *self, PyObject *tag, PyObject *attrs, Py_ssize_t start)
+{
+    if (grow_stack(self) < 0) return -1;
+    Frame *parent = top_frame(self);
+    Frame frame = {0};
+    frame.kind = PyDict_GetItemWithError(tables.kind_of_tag, tag);
+    if (frame.kind == NULL && PyErr_Occurred()) return -1;
+    if (frame.kind == NULL) frame.kind = parent->kind;
+    frame.level = parent->level;
+    if (same_text(frame.kind, tables.heading_kind) && heading_tag(tag, &frame.level) < 0) return -1;
+    int is_list = is_tag(tag, "ul") || is_tag(tag, "ol") || is_tag(tag, "menu");
+    frame.ordered = is_list ? is_tag(tag, "ol") : parent->ordered;
+    int hidden = PyDict_Contains(attrs, tables.s_hidden), skipped = PySet_Contains(tables.skip_tags, tag);
+    if (hidden < 0 || skipped < 0) return -1;
+    frame.skip = parent->skip || skipped || is_tag(tag, "head") || hidden;
+    int is_main = is_tag(tag, "main");
+    if (!is_main && (is_main = attribute_is(attrs, tables.s_role, "main")) < 0) return -1;
+    if (is_main && set_part_flag(self, tables.s_has_main) < 0) return -1;
+    int chosen = 0;
+    if (PySet_GET_SIZE(self->selected_starts)) {
+        PyObject *offset = PyLong_FromSsize_t(start);
+        chosen = offset != NULL ? PySet_Contains(self->selected_starts, offset) : -1;
+        Py_XDECREF(offset);
+        if (chosen < 0 || (chosen && set_part_flag(self, tables.s_has_selected) < 0)) return -1;
+    }
+    frame.selected = parent->selected || chosen;
+    frame.main = parent->main || is_main;
+    frame.region = tables.region[frame.main != 0][frame.selected != 0];
+    frame.list_id = parent->list_id;
+    frame.item = parent->item;
+    Py_INCREF(frame.item);
+    if (is_list && !frame.skip) {
+        frame.list_id = PyList_GET_SIZE(self->lists);
+        Py_SETREF(frame.item, Py_NewRef(Py_None));
+        PyObject *info = PyObject_CallFunction(tables.list_info, "On", is_tag(tag, "ol") ? Py_True : Py_False, start);
+        int failed = info == NULL || append_pair(self->lists, info, frame.region) < 0;
+        Py_XDECREF(info);
+        if (failed) goto fail;
+    }
+    else if (is_tag(tag, "li") && frame.list_id >= 0) {
+        PyObject *info = PyTuple_GET_ITEM(PyList_GET_ITEM(self->lists, frame.list_id), 0);
+        PyObject *items = PyObject_GetAttr(info, tables.s_items), *more = NULL, *one = PyLong_FromLong(1);
+        PyObject *item = items != NULL ? Py_BuildValue("(nO)", frame.list_id, items) : NULL;
+        more = items != NULL && one != NULL ? PyNumber_Add(items, one) : NULL;
+        int failed = item == NULL || more == NULL || PyObject_SetAttr(info, tables.s_items, more) < 0;
+        Py_XDECREF(items);
+        Py_XDECREF(more);
+        Py_XDECREF(one);
+        if (failed) {
+            Py_XDECREF(item);
+            goto fail;
+        }
+        Py_SETREF(frame.item, item);
+    }
+    if (add_open(self, tag, 1) < 0) goto fail;
+    frame.tag = Py_NewRef(tag);
+    Py_INCREF(frame.kind);
+    Py_INCREF(frame.region);
+    frame.serial = ++self->serials;
+    self->stack[self->depth++] = frame;
+    return 0;
+fail:
+    Py_XDECREF(frame.item);
+    return -1;
+}
+
+static PyObject *call_self(PageBuilderObject *self, PyObject *name, PyObject *one, PyObject *two, Py_ssize_t start)
+{
+    PyObject *offset = PyLong_FromSsize_t(start);
+    if (offset == NULL) return NULL;
+    PyObject *args[4] = {(PyObject *)self, one != NULL ? one : offset, offset, two};
+    size_t count = one == NULL ? 2 : two == NULL ? 3 : 4;
+    PyObject *done = PyObject_VectorcallMethod(name, args, count | PY_VECTORCALL_ARGUMENTS_OFFSET, NULL);
+    Py_DECREF(offset);
+    return done;
+}
+
+static int call_self_done(PyObject *done)
+{
+    if (done == NULL) return -1;
+    Py_DECREF(done);
+    return 0;
+}
+
+static int void_tag(PageBuilderObject *self, PyObject *tag, PyObject *attrs, Py_ssize_t start)
+{
+    Frame *frame = top_frame(self);
+    if (is_tag(tag, "br")) return builder_text(self, tables.hard_break, start, NO_END);
+    if (is_tag(tag, "img") && !frame->skip) {
+        PyObject *region = Py_NewRef(frame->region);
+        int failed = call_self_done(call_self(self, tables.s_image, attrs, region, start));
+        Py_DECREF(region);
+        return failed < 0 ? -1 : builder_text(self, tables.space, start, NO_END);
+    }
+    if (is_tag(tag, "hr") || is_tag(tag, "input")) return builder_flush(self);
+    return 0;
+}
+
+static PyObject *attribute_dict(PyObject *attr_list)
+{
+    if (!PyList_Check(attr_list)) {
+        PyErr_SetString(PyExc_TypeError, "PageBuilder: attributes must be a list of (name, value) pairs");
+        return NULL;
+    }
+    if (PyList_GET_SIZE(attr_list) == 0) return Py_NewRef(tables.no_attributes);
+    PyObject *attrs = PyDict_New();
+    if (attrs == NULL) return NULL;
+    for (Py_ssize_t k = 0; k < PyList_GET_SIZE(attr_list); k++) {
+        PyObject *pair = PyList_GET_ITEM(attr_list, k);
+        if (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2) {
+            PyErr_SetString(PyExc_TypeError, "PageBuilder: attributes must be (name, value) pairs");
+            goto fail;
+        }
+        PyObject *value = PyTuple_GET_ITEM(pair, 1);
+        if (PyDict_SetItem(attrs, PyTuple_GET_ITEM(pair, 0), value == Py_None ? tables.empty : value) < 0) goto fail;
+    }
+    return attrs;
+fail:
+    Py_DECREF(attrs);
+    return NULL;
+}
+
+static int start_element(PageBuilderObject *self, PyObject *tag, PyObject *attrs, Py_ssize_t start)
+{
+    if (is_tag(tag, "html")) {
+        if (set_part_flag(self, tables.s_has_html_element) < 0
+            || call_self_done(call_self(self, tables.s_read_lang, NULL, NULL, start)) < 0)
+            return -1;
+    }
+    if (close_implied(self, tag) < 0) return -1;
+    int block = PySet_Contains(tables.block_tags, tag);
+    if (block < 0 || (block && builder_flush(self) < 0)) return -1;
+    if (is_tag(tag, "title")) {
+        PyObject *svg = PyUnicode_FromString("svg"), *math = PyUnicode_FromString("math");
+        long in_svg = svg != NULL ? open_count(self, svg) : -1, in_math = math != NULL ? open_count(self, math) : -1;
+        Py_XDECREF(svg);
+        Py_XDECREF(math);
+        if ((in_svg == -1 || in_math == -1) && PyErr_Occurred()) return -1;
+        if (!in_svg && !in_math && !self->title_done) {
+            PyObject *title = new_source_text();
+            if (title == NULL) return -1;
+            Py_XSETREF(self->title, title);
+            self->title_start = start;
+        }
+    }
+    else if (is_tag(tag, "meta") && call_self_done(call_self(self, tables.s_read_meta, attrs, NULL, start)) < 0)
+        return -1;
+    int is_void = PySet_Contains(tables.void_tags, tag);
+    if (is_void < 0) return -1;
+    if (is_void) return void_tag(self, tag, attrs, start);
+    if (!top_frame(self)->skip) {
+        if ((is_tag(tag, "sup") || is_tag(tag, "sub")) && builder_text(self, tables.space, start, NO_END) < 0)
+            return -1;
+        int skipped = PySet_Contains(tables.skip_tags, tag), hidden = PyDict_Contains(attrs, tables.s_hidden);
+        if (skipped < 0 || hidden < 0) return -1;
+        if (skipped || hidden) {
+            int code = PySet_Contains(tables.inline_code, tag);
+            if (code < 0 || builder_text(self, code ? tables.code_placeholder : tables.space, start, NO_END) < 0)
+                return -1;
+        }
+    }
+    if (push(self, tag, attrs, start) < 0) return -1;
+    Frame *frame = top_frame(self);
+    if (frame->skip) return 0;
+    int has_href = PyDict_Contains(attrs, tables.s_href);
+    if (has_href < 0) return -1;
+    if (is_tag(tag, "a") && has_href) {
+        PyObject *args[4] = {attrs, NULL, same_text(frame->kind, tables.heading_kind) ? Py_True : Py_False,
+                             frame->item != Py_None ? Py_True : Py_False};
+        if ((args[1] = PyLong_FromSsize_t(start)) == NULL) return -1;
+        PyObject *link = PyObject_Vectorcall(tables.link_of, args, 4, NULL);
+        Py_DECREF(args[1]);
+        if (link == NULL) return -1;
+        if (link != Py_None) {
+            SourceTextObject *text = (SourceTextObject *)new_source_text();
+            if (text == NULL || close_link(self) < 0) {
+                Py_XDECREF(text);
+                Py_DECREF(link);
+                return -1;
+            }
+            self->link = link;
+            self->link_text = text;
+            self->link_frame = frame->serial;
+            self->link_region = Py_NewRef(frame->region);
+            return 0;
+        }
+        Py_DECREF(link);
+        return 0; /* not a link: neither a mark nor a heading either */
+    }
+    PyObject *mark = PyDict_GetItemWithError(tables.mark_of_tag, tag);
+    if (mark == NULL && PyErr_Occurred()) return -1;
+    if (mark != NULL) {
+        if (self->n_marks < tables.max_open_marks) {
+            SourceTextObject *text = (SourceTextObject *)new_source_text();
+            if (text == NULL) return -1;
+            self->open_marks[self->n_marks++] = (OpenMark){Py_NewRef(mark), text, frame->serial};
+        }
+        return 0;
+    }
+    long level;
+    int heading = same_text(frame->kind, tables.heading_kind) ? heading_tag(tag, &level) : 0;
+    if (heading < 0) return -1;
+    if (heading) {
+        SourceTextObject *text = (SourceTextObject *)new_source_text();
+        if (text == NULL) return -1;
+        Py_XSETREF(self->heading_text, text);
+        self->heading_level = frame->level;
+        self->heading_start = start;
+        self->heading_frame = frame->serial;
+    }
+    return 0;
+}
+
+static int builder_start_tag(PyObject *builder, PyObject *tag, PyObject *attr_list)
+{
+    PyObject *attrs = attribute_dict(attr_list);
+    if (attrs == NULL) return -1;
+    PageBuilderObject *self = (PageBuilderObject *)builder;
+    int failed = start_element(self, tag, attrs, self->token_start);
+    Py_DECREF(attrs);
+    return failed;
+}
+
+static int builder_end_tag(PyObject *builder, PyObject *tag)
+{
+    PageBuilderObject *self = (PageBuilderObject *)builder;
+    int block = PySet_Contains(tables.block_tags, tag);
+    if (block < 0 || (block && builder_flush(self) < 0)) return -1;
+    if (is_tag(tag, "title") && self->title != NULL && self->title != Py_None) {
+        PyObject *done = PyObject_CallMethodNoArgs(builder, tables.s_finish_title);
+        if (call_self_done(done) < 0) return -1;
+    }
+    long open = open_count(self, tag);
+    if (open == -1 && PyErr_Occurred()) return -1;
+    if (open) return pop_to(self, tag);
+    if (is_tag(tag, "br")) return builder_text(self, tables.hard_break, self->token_start, NO_END);
+    return 0;
+}
+
+static int builder_data(PyObject *builder, PyObject *data)
+{
+    PageBuilderObject *self = (PageBuilderObject *)builder;
+    return builder_text(self, data, self->token_start, NO_END);
+}
+
+static void builder_set_start(PyObject *builder, Py_ssize_t offset)
+{
+    ((PageBuilderObject *)builder)->token_start = offset;
+}
+
+static int builder_close_all(PageBuilderObject *self)
+{
+    while (self->depth > 1) {
+        PyObject *tag = Py_NewRef(top_frame(self)->tag);
+        int failed = pop_to(self, tag);
+        Py_DECREF(tag);
+        if (failed < 0) return -1;
+    }
+    return builder_flush(self);
+}
+
+/* ---- the Python face of PageBuilder ---- */
+
+static PyObject *none_or_null(int failed)
+{
+    if (failed < 0) return NULL;
+    Py_RETURN_NONE;
+}
+
+static int unicode_argument(PyObject *value, const char *what)
+{
+    if (PyUnicode_Check(value)) return 0;
+    PyErr_Format(PyExc_TypeError, "PageBuilder: %s must be a str", what);
+    return -1;
+}
+
+static PyObject *page_builder_handle_starttag(PageBuilderObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "handle_starttag(tag, attrs)");
+        return NULL;
+    }
+    if (unicode_argument(args[0], "a tag") < 0) return NULL;
+    return none_or_null(builder_start_tag((PyObject *)self, args[0], args[1]));
+}
+
+static PyObject *page_builder_handle_endtag(PageBuilderObject *self, PyObject *tag)
+{
+    if (unicode_argument(tag, "a tag") < 0) return NULL;
+    return none_or_null(builder_end_tag((PyObject *)self, tag));
+}
+
+static PyObject *page_builder_handle_data(PageBuilderObject *self, PyObject *data)
+{
+    if (unicode_argument(data, "text") < 0) return NULL;
+    return none_or_null(builder_data((PyObject *)self, data));
+}
+
+static PyObject *page_builder_text(PageBuilderObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs < 2 || nargs > 3 || unicode_argument(args[0], "text") < 0) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "_text(chars, start, end=None)");
+        return NULL;
+    }
+    Py_ssize_t start = PyLong_AsSsize_t(args[1]), end = NO_END;
+    if (start == -1 && PyErr_Occurred()) return NULL;
+    if (nargs == 3 && args[2] != Py_None && (end = PyLong_AsSsize_t(args[2])) == -1 && PyErr_Occurred()) return NULL;
+    return none_or_null(builder_text(self, args[0], start, end));
+}
+
+static PyObject *page_builder_flush(PageBuilderObject *self, PyObject *Py_UNUSED(ignored))
+{
+    return none_or_null(builder_flush(self));
+}
+
+static PyObject *page_builder_close_all(PageBuilderObject *self, PyObject *Py_UNUSED(ignored))
+{
+    return none_or_null(builder_close_all(self));
+}
+
+static PyObject *parts_list(PyObject *parts, const char *name)
+{
+    PyObject *list = PyObject_GetAttrString(parts, name);
+    if (list != NULL && !PyList_Check(list)) {
+        PyErr_Format(PyExc_TypeError, "PageBuilder: parts.%s must be a list", name);
+        Py_CLEAR(list);
+    }
+    return list;
+}
+
+/* _begin(begin, selected_starts): start building into self.parts, which must be set. */
+static PyObject *page_builder_begin(PageBuilderObject *self, PyObject *args)
+{
+    Py_ssize_t begin;
+    PyObject *selected;
+    if (!PyArg_ParseTuple(args, "nO!", &begin, &PyFrozenSet_Type, &selected)) return NULL;
+    if (!tables_ready) {
+        PyErr_SetString(PyExc_RuntimeError, "lgcontent._speedups: configure_builder() was not called");
+        return NULL;
+    }
+    if (self->parts == NULL || self->parts == Py_None) {
+        PyErr_SetString(PyExc_RuntimeError, "PageBuilder: set parts before _begin()");
+        return NULL;
+    }
+    PyObject **lists[] = {&self->blocks, &self->lists, &self->marks, &self->headings, &self->links, &self->images};
+    const char *names[] = {"blocks", "lists", "marks", "headings", "links", "images"};
+    for (int k = 0; k < 6; k++) {
+        PyObject *list = parts_list(self->parts, names[k]);
+        if (list == NULL) return NULL;
+        Py_XSETREF(*lists[k], list);
+    }
+    Py_XSETREF(self->selected_starts, Py_NewRef(selected));
+    PyObject *region = tables.region[0][0];
+    while (self->depth > 0) release_frame(&self->stack[--self->depth]);
+    Frame root = {Py_NewRef(tables.root_tag), Py_NewRef(tables.root_kind), Py_NewRef(Py_None), Py_NewRef(region),
+                  0, 0, 0, 0, 0, -1, 0};
+    self->stack[self->depth++] = root;
+    self->token_start = begin;
+    Py_RETURN_NONE;
+}
+
+static PyObject *page_builder_get_link(PageBuilderObject *self, void *Py_UNUSED(closure))
+{
+    if (self->link == NULL) Py_RETURN_NONE;
+    return Py_BuildValue("(OOKO)", self->link, (PyObject *)self->link_text, self->link_frame, self->link_region);
+}
+
+static PyObject *page_builder_new(PyTypeObject *type, PyObject *Py_UNUSED(args), PyObject *Py_UNUSED(kwargs))
+{
+    PageBuilderObject *self = (PageBuilderObject *)type->tp_alloc(type, 0);
+    if (self == NULL) return NULL;
+    self->capacity = 16;
+    self->stack = PyMem_Malloc(self->capacity * sizeof(Frame));
+    self->open = PyDict_New();
+    self->buf = (SourceTextObject *)new_source_text();
+    if (self->stack == NULL || self->open == NULL || self->buf == NULL) {
+        if (self->stack == NULL) PyErr_NoMemory();
+        Py_DECREF(self);
+        return NULL;
+    }
+    return (PyObject *)self;
+}
+
+static int page_builder_traverse(PageBuilderObject *self, visitproc visit, void *arg)
+{
+    Py_VISIT(self->parts);
+    Py_VISIT(self->selected_starts);
+    Py_VISIT(self->open);
+    Py_VISIT(self->blocks);
+    Py_VISIT(self->lists);
+    Py_VISIT(self->marks);
+    Py_VISIT(self->headings);
+    Py_VISIT(self->links);
+    Py_VISIT(self->images);
+    Py_VISIT(self->owner.kind);
+    Py_VISIT(self->owner.item);
+    Py_VISIT(self->owner.region);
+    Py_VISIT(self->link);
+    Py_VISIT(self->link_region);
+    Py_VISIT(self->title);
+    for (Py_ssize_t k = 0; k < self->depth; k++) {
+        Py_VISIT(self->stack[k].tag);
+        Py_VISIT(self->stack[k].kind);
+        Py_VISIT(self->stack[k].item);
+        Py_VISIT(self->stack[k].region);
+    }
+    for (int k = 0; k < self->n_marks; k++) Py_VISIT(self->open_marks[k].kind);
+    return 0;
+}
+
+static int page_builder_clear(PageBuilderObject *self)
+{
+    Py_CLEAR(self->parts);
+    Py_CLEAR(self->selected_starts);
+    Py_CLEAR(self->open);
+    Py_CLEAR(self->blocks);
+    Py_CLEAR(self->lists);
+    Py_CLEAR(self->marks);
+    Py_CLEAR(self->headings);
+    Py_CLEAR(self->links);
+    Py_CLEAR(self->images);
+    Py_CLEAR(self->buf);
+    Py_CLEAR(self->owner.kind);
+    Py_CLEAR(self->owner.item);
+    Py_CLEAR(self->owner.region);
+    Py_CLEAR(self->link);
+    Py_CLEAR(self->link_region);
+    Py_CLEAR(self->link_text);
+    Py_CLEAR(self->heading_text);
+    Py_CLEAR(self->title);
+    while (self->depth > 0) release_frame(&self->stack[--self->depth]);
+    while (self->n_marks > 0) {
+        OpenMark *mark = &self->open_marks[--self->n_marks];
+        Py_CLEAR(mark->kind);
+        Py_CLEAR(mark->text);
+    }
+    return 0;
+}
+
+static void page_builder_dealloc(PageBuilderObject *self)
+{
+    PyObject_GC_UnTrack(self);
+    page_builder_clear(self);
+    PyMem_Free(self->stack);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyMethodDef page_builder_methods[] = {
+    {"handle_starttag", (PyCFunction)(void (*)(void))page_builder_handle_starttag, METH_FASTCALL,
+     "An element starts: close the ones it implies, end the block, open it."},
+    {"handle_startendtag", (PyCFunction)(void (*)(void))page_builder_handle_starttag, METH_FASTCALL,
+     "<tag/>: read as a start tag, as browsers do."},
+    {"handle_endtag", (PyCFunction)page_builder_handle_endtag, METH_O, "An element ends."},
+    {"handle_data", (PyCFunction)page_builder_handle_data, METH_O, "Text, at token_start."},
+    {"_text", (PyCFunction)(void (*)(void))page_builder_text, METH_FASTCALL,
+     "_text(chars, start, end=None): add text that came from source start (to end)."},
+    {"_flush", (PyCFunction)page_builder_flush, METH_NOARGS, "End the block of text being gathered."},
+    {"_close_all", (PyCFunction)page_builder_close_all, METH_NOARGS, "Close every open element (the page ended)."},
+    {"_begin", (PyCFunction)page_builder_begin, METH_VARARGS,
+     "_begin(begin, selected_starts): start building into self.parts."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyMemberDef page_builder_members[] = {
+    {"token_start", T_PYSSIZET, offsetof(PageBuilderObject, token_start), 0,
+     "The source offset of the token being handled."},
+    {"parts", T_OBJECT, offsetof(PageBuilderObject, parts), 0, "The HtmlParts being filled."},
+    {"_title", T_OBJECT, offsetof(PageBuilderObject, title), 0, "The title's text while <title> is open."},
+    {"_title_start", T_PYSSIZET, offsetof(PageBuilderObject, title_start), 0, "Where <title> started."},
+    {"_title_done", T_BOOL, offsetof(PageBuilderObject, title_done), 0, "Whether the title was read."},
+    {NULL, 0, 0, 0, NULL},
+};
+
+static PyGetSetDef page_builder_getset[] = {
+    {"_link", (getter)page_builder_get_link, NULL, "(Link, its text, its element, region) while a link is open.", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyTypeObject PageBuilderType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "lgcontent._speedups.PageBuilder",
+    .tp_doc = "The HTML page builder of loaders/html.py (_PageParser), in C: a base class.",
+    .tp_basicsize = sizeof(PageBuilderObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC,
+    .tp_new = page_builder_new,
+    .tp_dealloc = (destructor)page_builder_dealloc,
+    .tp_traverse = (traverseproc)page_builder_traverse,
+    .tp_clear = (inquiry)page_builder_clear,
+    .tp_methods = page_builder_methods,
+    .tp_members = page_builder_members,
+    .tp_getset = page_builder_getset,
+};
+
+/* configure_builder(**tables): html.py's tables and the classes the parts are made of. */
+static PyObject *configure_builder(PyObject *Py_UNUSED(module), PyObject *args, PyObject *kwargs)
+{
+    if (PyTuple_GET_SIZE(args) || kwargs == NULL) {
+        PyErr_SetString(PyExc_TypeError, "configure_builder(**tables) takes keyword arguments only");
+        return NULL;
+    }
+    static const char *names[] = {"block_tags", "skip_tags", "void_tags", "p_closers", "inline_code",
+                                  "kind_of_tag", "closes", "scope_of", "mark_of_tag", "regions", "p_scope",
+                                  "no_attributes", "block", "list_info", "mark", "heading", "link_of",
+                                  "code_placeholder", "hard_break"};
+    PyObject **slots[] = {&tables.block_tags, &tables.skip_tags, &tables.void_tags, &tables.p_closers,
+                          &tables.inline_code, &tables.kind_of_tag, &tables.closes, &tables.scope_of,
+                          &tables.mark_of_tag, &tables.regions, &tables.p_scope, &tables.no_attributes,
+                          &tables.block, &tables.list_info, &tables.mark, &tables.heading, &tables.link_of,
+                          &tables.code_placeholder, &tables.hard_break};
+    const int count = (int)(sizeof(names) / sizeof(names[0]));
+    for (int k = 0; k < count; k++) {
+        PyObject *value = PyDict_GetItemString(kwargs, names[k]);
+        if (value == NULL) {
+            PyErr_Format(PyExc_TypeError, "configure_builder() needs %s", names[k]);
+            return NULL;
+        }
+        Py_XSETREF(*slots[k], Py_NewRef(value));
+    }
+    PyObject *walk = PyDict_GetItemString(kwargs, "max_walk"), *marks = PyDict_GetItemString(kwargs, "max_open_marks");
+    if (walk == NULL || marks == NULL) {
+        PyErr_SetString(PyExc_TypeError, "configure_builder() needs max_walk and max_open_marks");
+        return NULL;
+    }
+    tables.max_walk = PyLong_AsSsize_t(walk);
+    long most = PyLong_AsLong(marks);
+    if (PyErr_Occurred()) return NULL;
+    if (most < 0 || most > MARKS_AT_MOST || tables.max_walk < 1) {
+        PyErr_SetString(PyExc_ValueError, "configure_builder(): max_open_marks or max_walk out of range");
+        return NULL;
+    }
+    tables.max_open_marks = (int)most;
+    if (!PyTuple_Check(tables.p_scope) || !PyAnySet_Check(tables.block_tags) || !PyAnySet_Check(tables.skip_tags)
+        || !PyAnySet_Check(tables.void_tags) || !PyAnySet_Check(tables.p_closers)
+        || !PyAnySet_Check(tables.inline_code) || !PyDict_Check(tables.kind_of_tag) || !PyDict_Check(tables.closes)
+        || !PyDict_Check(tables.scope_of) || !PyDict_Check(tables.mark_of_tag) || !PyDict_Check(tables.regions)
+        || !PyDict_Check(tables.no_attributes) || !PyUnicode_Check(tables.code_placeholder)
+        || !PyUnicode_Check(tables.hard_break)) {
+        PyErr_SetString(PyExc_TypeError, "configure_builder(): a table of the wrong type");
+        return NULL;
+    }
+    static const char *strings[] = {" ", "#root", "paragraph", "heading", "items", "text", "start", "end",
+                                    "has_main", "has_selected", "has_html_element", "_read_lang", "_read_meta",
+                                    "_image", "_finish_title", "hidden", "role", "href", "p", ""};
+    PyObject **string_slots[] = {&tables.space, &tables.root_tag, &tables.root_kind, &tables.heading_kind,
+                                 &tables.s_items, &tables.s_text, &tables.s_start, &tables.s_end,
+                                 &tables.s_has_main, &tables.s_has_selected, &tables.s_has_html_element,
+                                 &tables.s_read_lang, &tables.s_read_meta, &tables.s_image, &tables.s_finish_title,
+                                 &tables.s_hidden, &tables.s_role, &tables.s_href, &tables.p_tag, &tables.empty};
+    for (int k = 0; k < (int)(sizeof(strings) / sizeof(strings[0])); k++) {
+        if (*string_slots[k] == NULL && (*string_slots[k] = PyUnicode_InternFromString(strings[k])) == NULL)
+            return NULL;
+    }
+    if (tables.p_only == NULL && (tables.p_only = PyTuple_Pack(1, tables.p_tag)) == NULL) return NULL;
+    if (tables.table_scope == NULL && (tables.table_scope = Py_BuildValue("(s)", "table")) == NULL) return NULL;
+    for (int main = 0; main < 2; main++) {
+        for (int selected = 0; selected < 2; selected++) {
+            PyObject *key = Py_BuildValue("(OO)", main ? Py_True : Py_False, selected ? Py_True : Py_False);
+            PyObject *region = key != NULL ? PyDict_GetItemWithError(tables.regions, key) : NULL;
+            Py_XDECREF(key);
+            if (region == NULL) {
+                if (!PyErr_Occurred()) PyErr_SetString(PyExc_KeyError, "configure_builder(): a region is missing");
+                return NULL;
+            }
+            Py_XSETREF(tables.region[main][selected], Py_NewRef(region));
+        }
+    }
+    tables_ready = 1;
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef methods[] = {
     {"configure", configure, METH_VARARGS,
      "configure(Sentence, syllables, ends_sentence, exceptions, abbreviations): what the C asks of text.py."},
@@ -1327,6 +2354,8 @@ static PyMethodDef methods[] = {
      "configure_tokens(raw_text_tags, plain_content_end, unescape): what the token reader asks of Python."},
     {"configure_source_text", configure_source_text, METH_VARARGS,
      "configure_source_text(offsets_view, hard_break): what SourceText asks of document.py."},
+    {"configure_builder", (PyCFunction)(void (*)(void))configure_builder, METH_VARARGS | METH_KEYWORDS,
+     "configure_builder(**tables): html.py's tables and classes, for PageBuilder."},
     {"read_plain_tokens", (PyCFunction)(void (*)(void))read_plain_tokens, METH_FASTCALL,
      "read_plain_tokens(parser, rawdata, base): TokenReader._read_plain_tokens, in C; where it stopped."},
     {NULL, NULL, 0, NULL},
@@ -1339,18 +2368,17 @@ static struct PyModuleDef module = {
 
 PyMODINIT_FUNC PyInit__speedups(void)
 {
-    if (PyType_Ready(&SourceTextType) < 0) return NULL;
+    if (PyType_Ready(&SourceTextType) < 0 || PyType_Ready(&PageBuilderType) < 0) return NULL;
     PyObject *created = PyModule_Create(&module);
     if (created == NULL) return NULL;
     /* speedups.py uses the module only if it was built from this source: raise API
      * whenever a function, its arguments or what it returns change. */
-    if (PyModule_AddIntConstant(created, "API", 1) < 0) {
+    if (PyModule_AddIntConstant(created, "API", 2) < 0) {
         Py_DECREF(created);
         return NULL;
     }
-    Py_INCREF(&SourceTextType);
-    if (PyModule_AddObject(created, "SourceText", (PyObject *)&SourceTextType) < 0) {
-        Py_DECREF(&SourceTextType);
+    if (PyModule_AddObjectRef(created, "SourceText", (PyObject *)&SourceTextType) < 0
+        || PyModule_AddObjectRef(created, "PageBuilder", (PyObject *)&PageBuilderType) < 0) {
         Py_DECREF(created);
         return NULL;
     }

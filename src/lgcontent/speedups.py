@@ -15,7 +15,7 @@ PURE_PYTHON_VARIABLE = "LGCONTENT_PURE_PYTHON"
 
 #: The API of _speedups.c this Python code calls. A module built from older source (an
 #: editable install not built again after a pull) has another, and is not used.
-API = 1
+API = 2
 
 
 def _built() -> ModuleType | None:

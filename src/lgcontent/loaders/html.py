@@ -29,6 +29,7 @@ from ..document import (
     SourceText,
     Suppression,
 )
+from .. import speedups
 from ..suppressions import parse_comment
 from ..text import has_letter_or_digit
 from .html_tokens import TokenReader
@@ -466,6 +467,29 @@ def _link_of(attrs: dict[str, str], start: int, in_heading: bool, in_list: bool)
                 label=attrs.get("aria-label", "").strip(), in_list=in_list)
 
 
+_compiled = speedups.load()
+if _compiled is not None:  # the same builder in C (_speedups.c), where it was built
+    _compiled.configure_builder(
+        block_tags=BLOCK_TAGS, skip_tags=SKIP_TAGS, void_tags=VOID_TAGS, p_closers=_P_CLOSERS,
+        inline_code=_INLINE_CODE, kind_of_tag=_KIND_OF_TAG, closes=_CLOSES, scope_of=_SCOPE_OF,
+        mark_of_tag=_MARK_OF_TAG, regions=_REGIONS, p_scope=_P_SCOPE, no_attributes=_NO_ATTRIBUTES,
+        block=Block, list_info=ListInfo, mark=Mark, heading=Heading, link_of=_link_of,
+        code_placeholder=CODE_PLACEHOLDER, hard_break=HARD_BREAK, max_walk=_MAX_WALK,
+        max_open_marks=_MAX_OPEN_MARKS)
+
+    class _CompiledPageParser(_compiled.PageBuilder, _PageReading):  # type: ignore[misc,name-defined]
+        """_PageParser with the compiled PageBuilder's stack, tags and text."""
+
+        def __init__(self, source: str, lines: LineIndex, begin: int = 0,
+                     selected_starts: frozenset[int] = frozenset()) -> None:
+            super().__init__(source, lines, begin, selected_starts)
+            self._begin(begin, selected_starts)
+
+    PageParser: type[_PageReading] = _CompiledPageParser
+else:
+    PageParser = _PageParser
+
+
 def _region_filter(parts: HtmlParts, use_selector: bool) -> Callable[[_Region], bool]:
     """The part of the page to check: the selector's match, else <main>, else all."""
     if use_selector:
@@ -507,7 +531,7 @@ def selector_starts(source: str, selector: str) -> frozenset[int]:
 
 def parse_fragment(source: str, lines: LineIndex, begin: int, end: int) -> HtmlParts:
     """Parse ``source[begin:end]`` (raw HTML inside Markdown) in place."""
-    parser = _PageParser(source, lines, begin)
+    parser = PageParser(source, lines, begin)
     parser.feed(source[begin:end])
     return parser.finish()
 
@@ -516,7 +540,7 @@ def load_html(path: str, source: str, content_selector: str | None = None) -> Do
     """Build a Document from a decoded HTML page."""
     doc = Document(path=path, format="html", source=source)
     starts = selector_starts(source, content_selector) if content_selector else frozenset()
-    parser = _PageParser(source, doc.lines, 0, starts)
+    parser = PageParser(source, doc.lines, 0, starts)
     parser.feed(source)
     parts = parser.finish()
     keep = _region_filter(parts, content_selector is not None)
