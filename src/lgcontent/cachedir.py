@@ -1,8 +1,9 @@
-"""Where lgcontent keeps what it can work out again: compiled pattern databases and
-the results cache. $LGCONTENT_CACHE_DIR, else the user's cache folder."""
+"""Where lgcontent keeps what it can work out again: compiled pattern databases, parsed
+rule files and the results cache. $LGCONTENT_CACHE_DIR, else the user's cache folder."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -13,3 +14,31 @@ def cache_folder() -> Path:
         return Path(chosen)
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "lgcontent"
+
+
+def store(path: Path, data: bytes) -> None:
+    """Write a cache file atomically; a cache that cannot be written is no loss."""
+    import tempfile  # only when something new is kept
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    except OSError:
+        return
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+
+
+def prune(folder: Path, pattern: str, keep: int) -> None:
+    """Delete all but the ``keep`` most recently used files matching ``pattern``."""
+    try:
+        kept = sorted(folder.glob(pattern), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in kept[keep:]:
+            old.unlink()
+    except OSError:
+        pass

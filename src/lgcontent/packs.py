@@ -17,6 +17,7 @@ from .document import BLOCK_KINDS
 from .errors import LgcontentError, RuleError
 from .findings import SEVERITY_NAMES, Severity
 from .kinds import KINDS, Kind, OptionError
+from .rule_file_cache import ParsedFiles
 from .yamlfile import LineMap, load_yaml
 
 NAME_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -207,7 +208,7 @@ def parse_rule(data: Any, lines: LineMap, path: str, pack: str, group: str, name
     )
 
 
-def _read_yaml(path: Path) -> tuple[Any, LineMap]:
+def _read_yaml(path: Path, parsed: ParsedFiles | None = None) -> tuple[Any, LineMap]:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
@@ -215,17 +216,17 @@ def _read_yaml(path: Path) -> tuple[Any, LineMap]:
     except OSError as exc:
         raise RuleError(str(path), f"cannot be read: {exc.strerror or exc}") from None
     try:
-        return load_yaml(text, str(path))
+        return parsed.load(text, str(path)) if parsed is not None else load_yaml(text, str(path))
     except LgcontentError as exc:
         raise RuleError(exc.path, exc.message, exc.line) from None
 
 
-def load_rule_file(path: Path, pack: str, group: str) -> Rule:
+def load_rule_file(path: Path, pack: str, group: str, parsed: ParsedFiles | None = None) -> Rule:
     name = path.stem
     if not NAME_RE.match(name):
         raise RuleError(str(path), "rule file names must be lower-case words joined by hyphens"
                         " (for example words-to-avoid.yml)")
-    data, lines = _read_yaml(path)
+    data, lines = _read_yaml(path, parsed)
     return parse_rule(data, lines, str(path), pack, group, name)
 
 
@@ -243,11 +244,11 @@ class Pack:
 _PACK_FIELDS = ("summary", "enabled", "replaces", "source", "link")
 
 
-def _load_pack_file(folder: Path) -> Pack:
+def _load_pack_file(folder: Path, parsed: ParsedFiles | None = None) -> Pack:
     path = folder / PACK_FILE
     if not path.exists():
         return Pack(folder.name, "", True, (), str(folder))
-    data, lines = _read_yaml(path)
+    data, lines = _read_yaml(path, parsed)
     if not isinstance(data, dict):
         raise RuleError(str(path), "must be a mapping of fields (summary, enabled, replaces)", 1)
     for key in data:
@@ -275,23 +276,24 @@ def _rule_files(folder: Path) -> list[Path]:
     return result
 
 
-def load_pack(folder: Path) -> tuple[Pack, list[Rule]]:
+def load_pack(folder: Path, parsed: ParsedFiles | None = None) -> tuple[Pack, list[Rule]]:
     """One pack folder: its rules, and those in its group folders one level down.
 
     ``<pack>/<rule>.yml`` has the id ``pack.rule``; ``<pack>/<group>/<rule>.yml``
-    has the id ``group.rule``, so a pack can hold rules on several topics.
+    has the id ``group.rule``, so a pack can hold rules on several topics. ``parsed``:
+    rule files parsed in earlier runs.
     """
     if not NAME_RE.match(folder.name):
         raise RuleError(str(folder), "pack folder names must be lower-case words joined by hyphens")
-    pack = _load_pack_file(folder)
-    rules = [load_rule_file(path, pack.name, pack.name) for path in _rule_files(folder)]
+    pack = _load_pack_file(folder, parsed)
+    rules = [load_rule_file(path, pack.name, pack.name, parsed) for path in _rule_files(folder)]
     for group in sorted(e for e in folder.iterdir() if e.is_dir() and not e.name.startswith(".")):
         if not NAME_RE.match(group.name):
             raise RuleError(str(group), "rule group folder names must be lower-case words joined by hyphens")
         nested = next((e for e in group.iterdir() if e.is_dir() and not e.name.startswith(".")), None)
         if nested is not None:
             raise RuleError(str(nested), "rule groups go only one folder deep inside a pack")
-        rules.extend(load_rule_file(path, pack.name, group.name) for path in _rule_files(group))
+        rules.extend(load_rule_file(path, pack.name, group.name, parsed) for path in _rule_files(group))
     if not pack.enabled:
         rules = [replace(rule, enabled=False) for rule in rules]
     return pack, rules
@@ -314,7 +316,16 @@ def load_catalogue(folders: list[Path], off_by_default: tuple[Path, ...] = ()) -
 
     Packs from ``off_by_default`` folders (installed packages) are loaded switched
     off: installing a pack lists its rules, and ``extends`` or ``--enable`` uses them.
+    Rule files parsed in earlier runs come from the cache folder (rule_file_cache.py).
     """
+    parsed = ParsedFiles()
+    try:
+        return _load_catalogue(folders, off_by_default, parsed)
+    finally:
+        parsed.save()  # what was parsed afresh, even when a later file is wrong
+
+
+def _load_catalogue(folders: list[Path], off_by_default: tuple[Path, ...], parsed: ParsedFiles) -> Catalogue:
     rules: dict[str, Rule] = {}
     packs: dict[str, Pack] = {}
     for folder in [*folders, *off_by_default]:
@@ -323,7 +334,7 @@ def load_catalogue(folders: list[Path], off_by_default: tuple[Path, ...] = ()) -
         pack_folders = [folder] if is_pack_folder(folder) else sorted(
             e for e in folder.iterdir() if e.is_dir() and not e.name.startswith("."))
         for pack_folder in pack_folders:
-            pack, pack_rules = load_pack(pack_folder)
+            pack, pack_rules = load_pack(pack_folder, parsed)
             if folder in off_by_default:
                 pack = replace(pack, enabled=False)
                 pack_rules = [replace(rule, enabled=False) for rule in pack_rules]

@@ -25,6 +25,17 @@ class LineMap:
     def __init__(self) -> None:
         self._lines: dict[Path, int] = {}
 
+    @classmethod
+    def of(cls, recorded: dict[Path, int]) -> "LineMap":
+        """A LineMap holding ``recorded`` (as :meth:`recorded` gave it)."""
+        made = cls()
+        made._lines = recorded
+        return made
+
+    def recorded(self) -> dict[Path, int]:
+        """Every path recorded, with its line (plain data, to keep between runs)."""
+        return self._lines
+
     def record(self, path: Path, line: int) -> None:
         self._lines.setdefault(path, line)
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Iterable
 
 from . import relaxed as relaxed_module
-from ..cachedir import cache_folder
+from ..cachedir import cache_folder, prune, store
 from .relaxed import relaxed
 
 try:  # a compiled library with wheels for the usual platforms; optional all the same
@@ -103,8 +103,8 @@ def _database(patterns: list[tuple[str, bool]], compile: bool):
     database = _compile(loose)  # takes out of ``loose`` what Hyperscan refuses
     if database is None:
         return None
-    _store(path, " ".join(map(str, sorted(loose))).encode() + b"\n" + hyperscan.dumpb(database))
-    _prune(path.parent)
+    store(path, " ".join(map(str, sorted(loose))).encode() + b"\n" + hyperscan.dumpb(database))
+    prune(path.parent, "multiscan-*.db", KEEP)
     return database, set(loose)
 
 
@@ -141,30 +141,3 @@ def _compiles(pattern: bytes) -> bool:
 #: Databases kept in the cache folder; each set of rules (and each version of
 #: lgcontent) has its own, so old ones are deleted, least recently used first.
 KEEP = 8
-
-
-def _prune(folder: Path) -> None:
-    try:
-        kept = sorted(folder.glob("multiscan-*.db"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in kept[KEEP:]:
-            old.unlink()
-    except OSError:
-        pass
-
-
-def _store(path: Path, data: bytes) -> None:
-    """Write the cache file atomically; a cache that cannot be written is no loss."""
-    import tempfile  # only when a database is compiled
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".multiscan-")
-    except OSError:
-        return
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temporary, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
