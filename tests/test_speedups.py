@@ -337,6 +337,15 @@ def test_the_page_builder_refuses_what_is_not_text() -> None:
         parser.handle_data(None)
     with pytest.raises(TypeError):
         compiled_module().configure_builder()
+    unstarted = compiled_module().PageBuilder()
+    for call in (lambda: unstarted.handle_data("x"), lambda: unstarted.handle_starttag("p", []),
+                 lambda: unstarted.handle_endtag("p"), lambda: unstarted._text("x", 0), unstarted._flush,
+                 unstarted._close_all):
+        with pytest.raises(RuntimeError, match="_begin"):
+            call()
+    del parser.parts
+    with pytest.raises(RuntimeError, match="parts"):
+        parser.handle_starttag("main", [])
 
 
 # -- SourceText ------------------------------------------------------------------------------

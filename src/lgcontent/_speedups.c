@@ -1769,6 +1769,10 @@ static int grow_stack(PageBuilderObject *self)
 
 static int set_part_flag(PageBuilderObject *self, PyObject *name)
 {
+    if (self->parts == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "PageBuilder: parts was deleted");
+        return -1;
+    }
     return PyObject_SetAttr(self->parts, name, Py_True);
 }
 
@@ -1987,8 +1991,17 @@ static int start_element(PageBuilderObject *self, PyObject *tag, PyObject *attrs
     return 0;
 }
 
+/* Whether _begin() made the root element: every handler needs it. */
+static int begun(PageBuilderObject *self)
+{
+    if (self->depth > 0) return 1;
+    PyErr_SetString(PyExc_RuntimeError, "PageBuilder: call _begin() before handing it tokens");
+    return 0;
+}
+
 static int builder_start_tag(PyObject *builder, PyObject *tag, PyObject *attr_list)
 {
+    if (!begun((PageBuilderObject *)builder)) return -1;
     PyObject *attrs = attribute_dict(attr_list);
     if (attrs == NULL) return -1;
     PageBuilderObject *self = (PageBuilderObject *)builder;
@@ -2000,6 +2013,7 @@ static int builder_start_tag(PyObject *builder, PyObject *tag, PyObject *attr_li
 static int builder_end_tag(PyObject *builder, PyObject *tag)
 {
     PageBuilderObject *self = (PageBuilderObject *)builder;
+    if (!begun(self)) return -1;
     int block = PySet_Contains(tables.block_tags, tag);
     if (block < 0 || (block && builder_flush(self) < 0)) return -1;
     if (is_tag(tag, "title") && self->title != NULL && self->title != Py_None) {
@@ -2016,6 +2030,7 @@ static int builder_end_tag(PyObject *builder, PyObject *tag)
 static int builder_data(PyObject *builder, PyObject *data)
 {
     PageBuilderObject *self = (PageBuilderObject *)builder;
+    if (!begun(self)) return -1;
     return builder_text(self, data, self->token_start, NO_END);
 }
 
@@ -2081,17 +2096,17 @@ static PyObject *page_builder_text(PageBuilderObject *self, PyObject *const *arg
     Py_ssize_t start = PyLong_AsSsize_t(args[1]), end = NO_END;
     if (start == -1 && PyErr_Occurred()) return NULL;
     if (nargs == 3 && args[2] != Py_None && (end = PyLong_AsSsize_t(args[2])) == -1 && PyErr_Occurred()) return NULL;
-    return none_or_null(builder_text(self, args[0], start, end));
+    return begun(self) ? none_or_null(builder_text(self, args[0], start, end)) : NULL;
 }
 
 static PyObject *page_builder_flush(PageBuilderObject *self, PyObject *Py_UNUSED(ignored))
 {
-    return none_or_null(builder_flush(self));
+    return begun(self) ? none_or_null(builder_flush(self)) : NULL;
 }
 
 static PyObject *page_builder_close_all(PageBuilderObject *self, PyObject *Py_UNUSED(ignored))
 {
-    return none_or_null(builder_close_all(self));
+    return begun(self) ? none_or_null(builder_close_all(self)) : NULL;
 }
 
 static PyObject *parts_list(PyObject *parts, const char *name)
