@@ -12,9 +12,10 @@ node_modules). Peak memory is the largest resident size of the process.
 Each command runs once untimed first, so every tool starts with the same warm file
 cache and its Python bytecode written, as it would on a user's machine. The floor and
 the one-job rows, whose ratio is the first target, are run in turn rather than one
-after the other, so a change in the shared machine's speed meets them alike; and
-PYTHONDONTWRITEBYTECODE is cleared for the runs, since some shells set it. lgcontent
-keeps the Hyperscan database it compiles from its patterns in a cache folder (here one
+after the other, so a change in the shared machine's speed meets them alike; their CPU
+time (user and system) is printed too, which leaves out the time a process waited while
+another tenant of the machine held the core. PYTHONDONTWRITEBYTECODE is cleared for the
+runs, since some shells set it. lgcontent keeps the Hyperscan database it compiles from its patterns in a cache folder (here one
 of the benchmark's own); the "empty cache" row times a first run, which compiles it.
 The rows without --cache keep no results; the --cache rows time a first run, which
 stores every page's result, and a run with no page changed, which reads them.
@@ -77,31 +78,34 @@ def timed(command: list[str], repeat: int, cwd: Path | None = None, warm_up: boo
         env = base_env
         if empty_cache:
             env = {**base_env, "LGCONTENT_CACHE_DIR": tempfile.mkdtemp(dir=CACHE.name)}
-        seconds, memory = run_once(command, cwd, env)
+        seconds, memory, _ = run_once(command, cwd, env)
         best, peak = min(best, seconds), max(peak, memory)
     return best, peak
 
 
-def run_once(command: list[str], cwd: Path | None, env: dict[str, str]) -> tuple[float, int]:
-    """Wall time in seconds and peak memory in MB of one run of ``command``."""
+def run_once(command: list[str], cwd: Path | None, env: dict[str, str]) -> tuple[float, int, float]:
+    """Wall time in seconds, peak memory in MB and CPU time (user and system) in seconds
+    of one run of ``command``."""
     started = time.perf_counter()
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd, env=env)
     _, _, usage = os.wait4(proc.pid, 0)
-    return time.perf_counter() - started, usage.ru_maxrss // 1024
+    return time.perf_counter() - started, usage.ru_maxrss // 1024, usage.ru_utime + usage.ru_stime
 
 
-def interleaved(runs: list[tuple[list[str], dict[str, str]]], repeat: int) -> list[tuple[float, int]]:
-    """Best wall time and largest peak memory of each command, run in turn ``repeat``
-    times (after a warm-up of each): on a shared machine whose speed drifts, commands
-    whose times are divided by each other then meet the same conditions."""
+def interleaved(runs: list[tuple[list[str], dict[str, str]]], repeat: int) -> list[tuple[float, int, float]]:
+    """Best wall time, largest peak memory and best CPU time of each command, run in turn
+    ``repeat`` times (after a warm-up of each): on a shared machine whose speed drifts,
+    commands whose times are divided by each other then meet the same conditions. CPU
+    time leaves out the time a process waited for a core another tenant held."""
     envs = [{**RUN_ENV, **extra} for _, extra in runs]
     for (command, _), env in zip(runs, envs):
         subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    results = [(float("inf"), 0)] * len(runs)
+    results = [(float("inf"), 0, float("inf"))] * len(runs)
     for _ in range(repeat):
         for n, ((command, _), env) in enumerate(zip(runs, envs)):
-            seconds, memory = run_once(command, None, env)
-            results[n] = (min(results[n][0], seconds), max(results[n][1], memory))
+            seconds, memory, cpu = run_once(command, None, env)
+            best, peak, least = results[n]
+            results[n] = (min(best, seconds), max(peak, memory), min(least, cpu))
     return results
 
 
@@ -170,9 +174,10 @@ def main() -> None:
     one_job = [*lgcontent, "--jobs", "1", str(args.pages)]
     timings = interleaved([([python, "-c", FLOOR, str(args.pages)], {}), (one_job, {}),
                            (one_job, {"LGCONTENT_PURE_PYTHON": "1"})], args.repeat)
-    floor = record("parse-only floor (lxml + markdown-it)", *timings[0])
-    one = record("lgcontent, default packs, 1 job", *timings[1])
-    plain = record("lgcontent, 1 job, plain Python", *timings[2])
+    floor = record("parse-only floor (lxml + markdown-it)", *timings[0][:2])
+    one = record("lgcontent, default packs, 1 job", *timings[1][:2])
+    plain = record("lgcontent, 1 job, plain Python", *timings[2][:2])
+    (floor_cpu, one_cpu, plain_cpu) = (cpu for _, _, cpu in timings)
     default = add(f"lgcontent, default packs, {cores} jobs (the default)",
                   [*lgcontent, "--jobs", str(cores), str(args.pages)])
     add("lgcontent, 1 job, empty cache (first run)", [*lgcontent, "--jobs", "1", str(args.pages)],
@@ -198,6 +203,8 @@ def main() -> None:
                                 cwd=args.textlint_dir)
     print(f"\nlgcontent (1 job) / floor: {one / floor:.1f}x (target: within 4x);"
           f" plain Python (LGCONTENT_PURE_PYTHON=1): {plain / floor:.1f}x")
+    print(f"by CPU time (best of {args.repeat}): floor {floor_cpu:.2f} s, lgcontent 1 job {one_cpu:.2f} s:"
+          f" {one_cpu / floor_cpu:.2f}x; plain Python {plain_cpu / floor_cpu:.2f}x")
     print(f"lgcontent (1 job) / the same with --cache and no page changed: {one / kept:.1f}x")
     if args.instructions:
         floor_count = instructions([python, "-c", FLOOR, str(args.pages)])
