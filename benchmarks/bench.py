@@ -14,7 +14,8 @@ cache and its Python bytecode written, as it would on a user's machine. The floo
 the one-job rows, whose ratio is the first target, are run in turn rather than one
 after the other, so a change in the shared machine's speed meets them alike; their CPU
 time (user and system) is printed too, which leaves out the time a process waited while
-another tenant of the machine held the core. PYTHONDONTWRITEBYTECODE is cleared for the
+another tenant of the machine held the core, and the median of the ratios of lgcontent's
+time to the floor's in each round, which compares runs made seconds apart. PYTHONDONTWRITEBYTECODE is cleared for the
 runs, since some shells set it. lgcontent keeps the Hyperscan database it compiles from its patterns in a cache folder (here one
 of the benchmark's own); the "empty cache" row times a first run, which compiles it.
 The rows without --cache keep no results; the --cache rows time a first run, which
@@ -31,6 +32,7 @@ import argparse
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -92,21 +94,26 @@ def run_once(command: list[str], cwd: Path | None, env: dict[str, str]) -> tuple
     return time.perf_counter() - started, usage.ru_maxrss // 1024, usage.ru_utime + usage.ru_stime
 
 
-def interleaved(runs: list[tuple[list[str], dict[str, str]]], repeat: int) -> list[tuple[float, int, float]]:
+def interleaved(runs: list[tuple[list[str], dict[str, str]]],
+                repeat: int) -> tuple[list[tuple[float, int, float]], list[list[float]]]:
     """Best wall time, largest peak memory and best CPU time of each command, run in turn
     ``repeat`` times (after a warm-up of each): on a shared machine whose speed drifts,
     commands whose times are divided by each other then meet the same conditions. CPU
-    time leaves out the time a process waited for a core another tenant held."""
+    time leaves out the time a process waited for a core another tenant held. Also each
+    round's wall times, to divide one command's by another's in the same round."""
     envs = [{**RUN_ENV, **extra} for _, extra in runs]
     for (command, _), env in zip(runs, envs):
         subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     results = [(float("inf"), 0, float("inf"))] * len(runs)
+    rounds = []
     for _ in range(repeat):
+        rounds.append([])
         for n, ((command, _), env) in enumerate(zip(runs, envs)):
             seconds, memory, cpu = run_once(command, None, env)
             best, peak, least = results[n]
             results[n] = (min(best, seconds), max(peak, memory), min(least, cpu))
-    return results
+            rounds[-1].append(seconds)
+    return results, rounds
 
 
 def instructions(command: list[str]) -> int | None:
@@ -172,7 +179,7 @@ def main() -> None:
     # The rows the floor ratio divides are timed in turn, so that a drift in the machine's
     # speed during the run meets them alike.
     one_job = [*lgcontent, "--jobs", "1", str(args.pages)]
-    timings = interleaved([([python, "-c", FLOOR, str(args.pages)], {}), (one_job, {}),
+    timings, rounds = interleaved([([python, "-c", FLOOR, str(args.pages)], {}), (one_job, {}),
                            (one_job, {"LGCONTENT_PURE_PYTHON": "1"})], args.repeat)
     floor = record("parse-only floor (lxml + markdown-it)", *timings[0][:2])
     one = record("lgcontent, default packs, 1 job", *timings[1][:2])
@@ -205,6 +212,9 @@ def main() -> None:
           f" plain Python (LGCONTENT_PURE_PYTHON=1): {plain / floor:.1f}x")
     print(f"by CPU time (best of {args.repeat}): floor {floor_cpu:.2f} s, lgcontent 1 job {one_cpu:.2f} s:"
           f" {one_cpu / floor_cpu:.2f}x; plain Python {plain_cpu / floor_cpu:.2f}x")
+    paired = sorted(one_time / floor_time for floor_time, one_time, _ in rounds)
+    print(f"lgcontent (1 job) / floor in the same round: median {statistics.median(paired):.2f}x"
+          f" (rounds: {', '.join(f'{ratio:.2f}x' for ratio in paired)})")
     print(f"lgcontent (1 job) / the same with --cache and no page changed: {one / kept:.1f}x")
     if args.instructions:
         floor_count = instructions([python, "-c", FLOOR, str(args.pages)])

@@ -1,5 +1,6 @@
 /* Optional compiled speed-ups: sentences, words and syllables (lgcontent.text), the quick
- * HTML token reader (lgcontent.loaders.html_tokens) and SourceText (lgcontent.document).
+ * HTML token reader (lgcontent.loaders.html_tokens), the HTML page builder
+ * (lgcontent.loaders.html) and SourceText (lgcontent.document).
  *
  * Splitting every block into sentences and counting their words and syllables is the
  * largest single share of a check (about a sixth of it). This module does the same in C
@@ -2377,7 +2378,7 @@ static PyMethodDef methods[] = {
 };
 
 static struct PyModuleDef module = {
-    PyModuleDef_HEAD_INIT, "lgcontent._speedups", "Compiled speed-ups for lgcontent.text.", -1, methods,
+    PyModuleDef_HEAD_INIT, "lgcontent._speedups", "Compiled speed-ups for lgcontent (see _speedups.c).", -1, methods,
     NULL, NULL, NULL, NULL,
 };
 

@@ -4,7 +4,8 @@ Built on the standard library's HTMLParser, which is a flat tokenizer: it never
 recurses, so deeply nested pages cannot exhaust the stack. html_tokens.py reads its
 plain tokens faster and says where every token starts. Text is grouped into blocks
 at block-level tags; the block's kind (paragraph, list item, table cell...) comes
-from its nearest ancestor.
+from its nearest ancestor. The builder that does so, _PageParser, has a compiled copy
+(PageBuilder in _speedups.c) that runs where it was built; this one is its reference.
 """
 
 from __future__ import annotations
