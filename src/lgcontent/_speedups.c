@@ -1353,7 +1353,7 @@ static PyObject *configure_source_text(PyObject *Py_UNUSED(module), PyObject *ar
 typedef struct {
     PyObject *block_tags, *skip_tags, *void_tags, *p_closers, *inline_code; /* frozensets */
     PyObject *kind_of_tag, *closes, *scope_of, *mark_of_tag, *regions;      /* dicts */
-    PyObject *p_scope, *table_scope, *p_only, *p_tag, *empty; /* tuples; 'p' and '' */
+    PyObject *p_scope, *table_scope, *p_only, *p_tag, *svg_tag, *math_tag, *empty; /* tuples; tags; '' */
     PyObject *no_attributes;                                                /* dict */
     PyObject *block, *list_info, *mark, *heading, *link_of;                 /* callables */
     PyObject *code_placeholder, *hard_break, *space, *root_tag, *root_kind, *heading_kind;
@@ -1912,10 +1912,7 @@ static int start_element(PageBuilderObject *self, PyObject *tag, PyObject *attrs
     int block = PySet_Contains(tables.block_tags, tag);
     if (block < 0 || (block && builder_flush(self) < 0)) return -1;
     if (is_tag(tag, "title")) {
-        PyObject *svg = PyUnicode_FromString("svg"), *math = PyUnicode_FromString("math");
-        long in_svg = svg != NULL ? open_count(self, svg) : -1, in_math = math != NULL ? open_count(self, math) : -1;
-        Py_XDECREF(svg);
-        Py_XDECREF(math);
+        long in_svg = open_count(self, tables.svg_tag), in_math = open_count(self, tables.math_tag);
         if ((in_svg == -1 || in_math == -1) && PyErr_Occurred()) return -1;
         if (!in_svg && !in_math && !self->title_done) {
             PyObject *title = new_source_text();
@@ -2332,12 +2329,13 @@ static PyObject *configure_builder(PyObject *Py_UNUSED(module), PyObject *args, 
     }
     static const char *strings[] = {" ", "#root", "paragraph", "heading", "items", "text", "start", "end",
                                     "has_main", "has_selected", "has_html_element", "_read_lang", "_read_meta",
-                                    "_image", "_finish_title", "hidden", "role", "href", "p", ""};
+                                    "_image", "_finish_title", "hidden", "role", "href", "p", "svg", "math", ""};
     PyObject **string_slots[] = {&tables.space, &tables.root_tag, &tables.root_kind, &tables.heading_kind,
                                  &tables.s_items, &tables.s_text, &tables.s_start, &tables.s_end,
                                  &tables.s_has_main, &tables.s_has_selected, &tables.s_has_html_element,
                                  &tables.s_read_lang, &tables.s_read_meta, &tables.s_image, &tables.s_finish_title,
-                                 &tables.s_hidden, &tables.s_role, &tables.s_href, &tables.p_tag, &tables.empty};
+                                 &tables.s_hidden, &tables.s_role, &tables.s_href, &tables.p_tag, &tables.svg_tag,
+                                 &tables.math_tag, &tables.empty};
     for (int k = 0; k < (int)(sizeof(strings) / sizeof(strings[0])); k++) {
         if (*string_slots[k] == NULL && (*string_slots[k] = PyUnicode_InternFromString(strings[k])) == NULL)
             return NULL;
