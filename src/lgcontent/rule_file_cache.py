@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import marshal
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ MOST_ENTRIES = 2000
 KEEP = 4
 
 
+@cache  # (a run may load the catalogue twice: see plan.build_plan)
 def _code_key() -> str:
     recipe = (Path(yamlfile.__file__).read_bytes() + Path(__file__).read_bytes()
               + f"{yaml.__version__} {marshal.version}".encode())
