@@ -15,8 +15,9 @@ the one-job rows, whose ratio is the first target, are run in turn rather than o
 after the other, so a change in the shared machine's speed meets them alike; their CPU
 time (user and system) is printed too, which leaves out the time a process waited while
 another tenant of the machine held the core, and the median of the ratios of lgcontent's
-time to the floor's in each round, which compares runs made seconds apart. PYTHONDONTWRITEBYTECODE is cleared for the
-runs, since some shells set it. lgcontent keeps the Hyperscan database it compiles from its patterns in a cache folder (here one
+time to the floor's in each round, which compares runs made seconds apart.
+PYTHONDONTWRITEBYTECODE is cleared for the runs, since some shells set it. lgcontent
+keeps the Hyperscan database it compiles from its patterns in a cache folder (here one
 of the benchmark's own); the "empty cache" row times a first run, which compiles it.
 The rows without --cache keep no results; the --cache rows time a first run, which
 stores every page's result, and a run with no page changed, which reads them.
@@ -180,7 +181,7 @@ def main() -> None:
     # speed during the run meets them alike.
     one_job = [*lgcontent, "--jobs", "1", str(args.pages)]
     timings, rounds = interleaved([([python, "-c", FLOOR, str(args.pages)], {}), (one_job, {}),
-                           (one_job, {"LGCONTENT_PURE_PYTHON": "1"})], args.repeat)
+                                   (one_job, {"LGCONTENT_PURE_PYTHON": "1"})], args.repeat)
     floor = record("parse-only floor (lxml + markdown-it)", *timings[0][:2])
     one = record("lgcontent, default packs, 1 job", *timings[1][:2])
     plain = record("lgcontent, 1 job, plain Python", *timings[2][:2])
