@@ -18,7 +18,8 @@ from lgcontent.kinds import base
 from lgcontent.kinds.base import QUOTED, _atoms, phrase_matcher, trie_regex
 from lgcontent.errors import InputError
 from lgcontent.packs import load_builtin
-from lgcontent.reporters.json_report import finding_json
+from lgcontent.reporters import json_report
+from lgcontent.reporters.json_report import findings_json
 from lgcontent.spans import SpanSet
 from lgcontent.suppressions import SuppressionMap
 from lgcontent.text import _SENTENCE_END_RE, WORD_RE, sentences, syllables
@@ -183,10 +184,25 @@ def test_a_finding_survives_pickling_for_worker_processes(data) -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(st.data())
-def test_the_json_report_writes_a_finding_as_json_dumps_would(data) -> None:
-    # The report writes findings out by hand for speed: it must be json.dumps's text.
-    finding = _any_finding(data)
-    assert finding_json(finding) == json.dumps(finding.to_dict(), ensure_ascii=False)
+def test_the_json_report_writes_findings_as_json_dumps_would(data) -> None:
+    # The report writes findings out by hand for speed, quoting each repeated string once:
+    # it must be json.dumps's text, whichever strings were quoted before.
+    findings = [_any_finding(data) for _ in range(data.draw(st.integers(0, 4), label="count"))]
+    findings += data.draw(st.lists(st.sampled_from(findings), max_size=3), label="repeats") if findings else []
+    expected = ",\n  ".join(json.dumps(f.to_dict(), ensure_ascii=False) for f in findings)
+    assert findings_json(findings) == expected
+    assert findings_json(findings) == expected  # again, now that every string is kept quoted
+
+
+def test_the_json_report_quotes_long_and_many_strings_without_keeping_them(monkeypatch) -> None:
+    monkeypatch.setattr(json_report, "MOST_QUOTED", 3)
+    long_match = "word " * json_report.LONGEST_QUOTED
+    findings = [Finding("a.md", n, 1, n, 2, f"rule-{n}", Severity.WARNING, f"Message {n}.", long_match)
+                for n in range(1, 8)]
+    expected = ",\n  ".join(json.dumps(f.to_dict(), ensure_ascii=False) for f in findings)
+    assert findings_json(findings) == expected
+    assert len(json_report._QUOTED) <= 3
+    assert long_match not in json_report._QUOTED
 
 
 # Every character str.isspace() accepts, which is what the regex \s matches.
