@@ -124,6 +124,23 @@ def test_overrides_by_path(tmp_path: Path) -> None:
     assert "links.vague-text" not in by_page["terms.md"]
 
 
+def test_overrides_decide_which_pages_site_wide_rules_report(tmp_path: Path) -> None:
+    # Site-wide rules run once every page is read; an override still takes its pages out.
+    folder = project(tmp_path, """\
+        overrides:
+          - files: ["pages/legal/**"]
+            disable: [site.duplicate-title]
+        """)
+    (folder / "pages" / "copy.md").write_text(PAGE)
+    legal = folder / "pages" / "legal" / "terms.md"
+    legal.parent.mkdir()
+    legal.write_text(PAGE)
+    result = run("check", str(folder / "pages"), "--format", "json", "--config", str(folder / "lgcontent.yml"))
+    shared_title = {Path(f["path"]).name for f in json.loads(result.stdout)["findings"]
+                    if f["rule"] == "site.duplicate-title"}
+    assert shared_title == {"bins.md", "copy.md"}
+
+
 def test_config_found_upward_and_in_pyproject(tmp_path: Path) -> None:
     folder = project(tmp_path, '[tool.lgcontent]\ndisable = ["links"]\n', name="pyproject.toml")
     assert "links.vague-text" not in findings(folder, cwd=tmp_path)

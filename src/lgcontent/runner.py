@@ -315,8 +315,14 @@ def _outside_baseline(findings: list[Finding],
 
 def _site_results(index: SiteIndex, rules_for: Callable[[str], list[Rule]], options: CheckOptions) -> Iterator[PageResult]:
     site_rules = {r.id: r for page in index.pages[:1] for r in rules_for(page.path) if r.checker.site_based}
+    # The rule ids each list of rules holds: pages share a few lists (see plan.Plan.rules_for).
+    # (Each list is kept with its ids, so that its id() is not reused for another while here.)
+    ids_of: dict[int, tuple[list[Rule], set[str]]] = {}
     for path, found in site_findings(index, list(site_rules.values())).items():
-        allowed = {r.id for r in rules_for(path)}
+        rules = rules_for(path)
+        if id(rules) not in ids_of:
+            ids_of[id(rules)] = (rules, {r.id for r in rules})
+        allowed = ids_of[id(rules)][1]
         mine = [f for f in found if f.rule in allowed]
         found, prints = _outside_baseline(mine, options.baseline)
         if mine:  # even when the baseline has them all: the summary counts those left out
