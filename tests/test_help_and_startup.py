@@ -41,12 +41,25 @@ def test_one_version_everywhere() -> None:
     assert f"## {__version__} " in (ROOT / "CHANGELOG.md").read_text()
 
 
-def test_checking_one_page_imports_only_what_it_needs(tmp_path) -> None:
+def _modules_loaded_checking(page, cwd, env: dict[str, str] | None = None) -> set[str]:
     code = ("import sys; from lgcontent.cli import main; sys.argv = ['lgcontent', 'check', sys.argv[1],"
             " '--format', 'concise']\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
             "print('MODULES', ' '.join(sorted(sys.modules)))")
-    result = subprocess.run([sys.executable, "-c", code, str(EXAMPLES / "parking-good.md")],
-                            capture_output=True, text=True, timeout=60, cwd=tmp_path)
-    loaded = set(result.stdout.split("MODULES", 1)[1].split())
+    result = subprocess.run([sys.executable, "-c", code, str(page)], capture_output=True, text=True,
+                            timeout=60, cwd=cwd, env={**os.environ, **(env or {})})
+    return set(result.stdout.split("MODULES", 1)[1].split())
+
+
+def test_checking_one_page_imports_only_what_it_needs(tmp_path) -> None:
+    loaded = _modules_loaded_checking(EXAMPLES / "parking-good.md", tmp_path)
     for heavy in ("httpx", "bs4", "lxml", "soupsieve", "rich", "textstat", "nltk"):
         assert heavy not in loaded, heavy
+
+
+def test_pyyaml_is_imported_only_when_yaml_is_parsed(tmp_path) -> None:
+    # Importing PyYAML takes a tenth of start-up: once the rule files are in the cache of
+    # parsed files, an HTML page with no configuration file needs no YAML parsed.
+    env = {"LGCONTENT_CACHE_DIR": str(tmp_path / "cache")}
+    assert "yaml" in _modules_loaded_checking(EXAMPLES / "bins-good.html", tmp_path, env)  # (rules parsed)
+    assert "yaml" not in _modules_loaded_checking(EXAMPLES / "bins-good.html", tmp_path, env)
+    assert "yaml" in _modules_loaded_checking(EXAMPLES / "parking-good.md", tmp_path, env)  # front matter

@@ -13,12 +13,11 @@ read or written is no loss: the files are parsed as before. Errors are never kep
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import marshal
 from functools import cache
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from . import yamlfile
 from .cachedir import cache_folder, prune, store
@@ -32,9 +31,23 @@ KEEP = 4
 
 @cache  # (a run may load the catalogue twice: see plan.build_plan)
 def _code_key() -> str:
-    recipe = (Path(yamlfile.__file__).read_bytes() + Path(__file__).read_bytes()
-              + f"{yaml.__version__} {marshal.version}".encode())
+    recipe = (Path(yamlfile.__file__).read_bytes() + Path(__file__).read_bytes() + _pyyaml_version()
+              + f" {marshal.version}".encode())
     return hashlib.sha256(recipe).hexdigest()[:16]
+
+
+def _pyyaml_version() -> bytes:
+    """PyYAML's ``__init__.py``, which sets its version, read without importing PyYAML
+    (that takes longer than the rest of loading the rules from this cache)."""
+    spec = importlib.util.find_spec("yaml")
+    if spec is not None and spec.origin:
+        try:
+            return Path(spec.origin).read_bytes()
+        except OSError:
+            pass
+    import yaml
+
+    return yaml.__version__.encode()
 
 
 class ParsedFiles:

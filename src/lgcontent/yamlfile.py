@@ -7,11 +7,17 @@ refused instead of eating the machine's memory.
 
 from __future__ import annotations
 
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from .errors import LgcontentError
+
+if TYPE_CHECKING:
+    import yaml
+
+# PyYAML is imported where it is first needed, not with this module: importing it takes a
+# tenth of lgcontent's start-up, and a run whose rule files are all in the cache of parsed
+# files (rule_file_cache.py), with no configuration file and no Markdown front matter,
+# never parses YAML.
 
 MAX_NODES = 200_000
 _PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
@@ -56,6 +62,8 @@ class _Builder:
         self.count = 0
 
     def build(self, node: yaml.Node, path: Path) -> Any:
+        import yaml
+
         self.count += 1
         if self.count > MAX_NODES:
             raise LgcontentError(self.file, "is too large or repeats itself through aliases"
@@ -86,9 +94,20 @@ class _Builder:
         return self.loader.construct_object(node)
 
 
-# libyaml's parser when PyYAML has it (it is several times faster); the same safe rules,
-# and the same line and column (in characters) for every scalar.
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: The loader class: found on first use by :func:`safe_loader` (tests may set it).
+SAFE_LOADER: Any = None
+
+
+def safe_loader() -> Any:
+    """libyaml's parser when PyYAML has it (it is several times faster); the same safe
+    rules, and the same line and column (in characters) for every scalar."""
+    global SAFE_LOADER
+    if SAFE_LOADER is None:
+        import yaml
+
+        SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return SAFE_LOADER
+
 
 #: How deep collections may nest. PyYAML builds nodes by recursing once a level: the pure
 #: Python loader stops at Python's recursion limit, but with libyaml the recursion is in
@@ -105,8 +124,10 @@ def check_nesting(text: str) -> None:
     stack), only when the quick count of signs allows that much nesting."""
     if sum(map(text.count, _NESTING_SIGNS)) <= MAX_DEPTH:
         return
+    import yaml
+
     depth = 0
-    for event in yaml.parse(text, Loader=SAFE_LOADER):
+    for event in yaml.parse(text, Loader=safe_loader()):
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
@@ -120,16 +141,20 @@ def compose_yaml(text: str) -> yaml.Node | None:
     """``text``'s node tree (for its values' positions), with libyaml when PyYAML has it
     and never deeper than MAX_DEPTH. Raises yaml.YAMLError, or RecursionError where the
     pure Python composer runs out of stack first."""
+    import yaml
+
     check_nesting(text)
-    return yaml.compose(text, Loader=SAFE_LOADER)
+    return yaml.compose(text, Loader=safe_loader())
 
 
 def load_yaml(text: str, file: str) -> tuple[Any, LineMap]:
     """Parse ``text`` as YAML data. Raises LgcontentError naming file and line."""
+    import yaml
+
     loader = None
     try:
         check_nesting(text)
-        loader = SAFE_LOADER(text)
+        loader = safe_loader()(text)
         node = loader.get_single_node()
         if node is None:
             return None, LineMap()

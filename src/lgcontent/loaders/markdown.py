@@ -12,9 +12,8 @@ from __future__ import annotations
 import bisect
 import html
 import re
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
@@ -35,6 +34,9 @@ from ..suppressions import parse_comment
 from ..text import has_letter_or_digit
 from ..yamlfile import compose_yaml
 from .html import parse_fragment
+
+if TYPE_CHECKING:
+    import yaml
 
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
@@ -401,6 +403,8 @@ class _MarkdownLoader:
         return blanked + norm[found.end():]
 
     def _read_front_matter(self, yaml_text: str, first_line: int) -> None:
+        import yaml  # (here, not at start-up: see yamlfile.py)
+
         try:
             node = compose_yaml(yaml_text)
         except (yaml.YAMLError, RecursionError) as exc:
