@@ -124,6 +124,20 @@ def test_overrides_by_path(tmp_path: Path) -> None:
     assert "links.vague-text" not in by_page["terms.md"]
 
 
+def test_an_edited_configuration_file_counts_at_once(tmp_path: Path) -> None:
+    # Configuration files are kept as parsed in the cache folder (as rule files are),
+    # found by their text: an edit must change the next run's findings.
+    folder = project(tmp_path, "disable: [links]\n")
+    assert "links.vague-text" not in findings(folder)
+    assert "links.vague-text" not in findings(folder)  # (now from the cache)
+    (folder / "lgcontent.yml").write_text("disable: [readability]\n")
+    assert "links.vague-text" in findings(folder)
+    for _ in range(2):  # a wrong value is named at its line, read afresh or from the cache
+        (folder / "lgcontent.yml").write_text("disable: [links]\nfail_on: sometimes\n")
+        result = run("check", str(folder / "pages"), "--config", str(folder / "lgcontent.yml"))
+        assert result.exit_code == 2 and "lgcontent.yml:2:" in result.output
+
+
 def test_overrides_decide_which_pages_site_wide_rules_report(tmp_path: Path) -> None:
     # Site-wide rules run once every page is read; an override still takes its pages out.
     folder = project(tmp_path, """\

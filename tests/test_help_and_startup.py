@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -63,3 +64,12 @@ def test_pyyaml_is_imported_only_when_yaml_is_parsed(tmp_path) -> None:
     assert "yaml" in _modules_loaded_checking(EXAMPLES / "bins-good.html", tmp_path, env)  # (rules parsed)
     assert "yaml" not in _modules_loaded_checking(EXAMPLES / "bins-good.html", tmp_path, env)
     assert "yaml" in _modules_loaded_checking(EXAMPLES / "parking-good.md", tmp_path, env)  # front matter
+    # A configuration file is kept as parsed too, and read again once it changes.
+    site = tmp_path / "site"
+    site.mkdir()
+    shutil.copyfile(EXAMPLES / "bins-good.html", site / "bins.html")
+    (site / "lgcontent.yml").write_text("disable: [links]\n")
+    assert "yaml" in _modules_loaded_checking(site / "bins.html", tmp_path, env)
+    assert "yaml" not in _modules_loaded_checking(site / "bins.html", tmp_path, env)
+    (site / "lgcontent.yml").write_text("disable: [links, readability]\n")
+    assert "yaml" in _modules_loaded_checking(site / "bins.html", tmp_path, env)

@@ -15,7 +15,8 @@ from typing import Any
 
 from .errors import LgcontentError
 from .findings import SEVERITY_NAMES
-from .yamlfile import LineMap, load_yaml
+from .rule_file_cache import ParsedFiles
+from .yamlfile import LineMap
 
 CONFIG_NAMES = ("lgcontent.yml", ".lgcontent.yml")
 PYPROJECT = "pyproject.toml"
@@ -298,10 +299,13 @@ def read_config(path: Path) -> Config:
             raise ConfigError(str(path), "no such configuration file") from None
         except (OSError, UnicodeDecodeError) as exc:
             raise ConfigError(str(path), f"cannot be read: {exc}") from None
+        parsed = ParsedFiles()  # (kept as parsed, like the rule files: see rule_file_cache.py)
         try:
-            data, lines = load_yaml(text, str(path))
+            data, lines = parsed.load(text, str(path))
         except LgcontentError as exc:
             raise ConfigError(exc.path, exc.message, exc.line) from None
+        finally:
+            parsed.save()
     return _Reader(path, lines).read(data)
 
 
