@@ -210,6 +210,21 @@ def test_links_are_followed_from_the_folders_checked_in_each_run(cache: Path, tm
     assert "site.broken-link" not in rules(check(cache, "site/sub", "--cache", "--format", "json"))
 
 
+def test_a_kept_page_reports_a_link_to_a_page_deleted_since(cache: Path, tmp_path: Path) -> None:
+    """A run keeps only the links to missing files of each page; the cache must keep them
+    all, as a file that is there now may be deleted before the next run."""
+    folder = tmp_path / "site"
+    folder.mkdir()
+    (folder / "page.md").write_text("# Bins\n\nTo apply, read [the guide to bins](apply.md).\n")
+    (folder / "apply.md").write_text("# Apply\n\nApply for a bin here.\n")
+    def broken(report) -> list[str]:
+        return [f["match"] for f in json.loads(report.stdout)["findings"] if f["rule"] == "site.broken-link"]
+
+    assert broken(check(cache, str(folder), "--cache", "--format", "json")) == []
+    (folder / "apply.md").unlink()
+    assert broken(check(cache, str(folder), "--cache", "--format", "json")) == ["the guide to bins"]
+
+
 def test_a_page_moved_elsewhere_is_checked_again(cache: Path, site: Path, tmp_path: Path) -> None:
     check(cache, str(site), "--cache")
     tamper(cache)

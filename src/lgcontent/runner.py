@@ -167,7 +167,7 @@ def _kept_result(kept: Checked, data: bytes, rules_for: Callable[[str], list[Rul
 def _result(checked: Checked, options: CheckOptions) -> PageResult:
     """What to report of a checked page: the findings the baseline does not have."""
     if options.site is not None and checked.site is not None:
-        options.site.pages.append(checked.site)
+        options.site.add(checked.site)
     findings, prints = _outside_baseline(list(checked.findings), options.baseline)
     # (the lines of the findings reported, in the order they first come)
     lines = {f.line: checked.lines[f.line] for f in findings} if options.source_lines else {}

@@ -7,7 +7,7 @@ never whole documents, so memory stays flat on large sites.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .document import Document
@@ -42,6 +42,16 @@ class SiteIndex:
     roots: list[str] = field(default_factory=list)  # folders checked: where '/x' links start
     # Whether each file target was found: every page's menu links to the same few pages.
     _found: dict[str, bool] = field(default_factory=dict, repr=False)
+
+    def add(self, page: SitePage) -> None:
+        """Keep what the site-wide rules need of a checked page. Of the links to files,
+        only those to missing files are kept: the rest could not be reported, and most
+        pages link to the same few that are there, so memory grows slowly with the site.
+        (Links to web pages wait for the crawl's end, which finds the broken ones.)"""
+        if any(not is_web_address(link.target) for link in page.links):
+            page = replace(page, links=[link for link in page.links if is_web_address(link.target)
+                                        or self.link_is_broken(link.target)])
+        self.pages.append(page)
 
     def link_is_broken(self, target: str) -> bool:
         if is_web_address(target):
