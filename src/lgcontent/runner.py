@@ -244,9 +244,12 @@ def _work(path: str) -> tuple[Checked | PageResult, tuple[bytes, bytes | None] |
     rules_for, options, cache = _WORKER
     data, key = _cache_key(path, rules_for, options, cache)
     checked = _inspect(path, rules_for, options, data=data)
-    if key is None or cache is None or isinstance(checked, PageResult):
+    if isinstance(checked, PageResult):
         return checked, None
-    return checked, (key, cache.keepable(checked))
+    entry = (key, cache.keepable(checked)) if key is not None and cache is not None else None
+    if checked.site is not None and options.site is not None:  # (only what the parent keeps: less to send)
+        checked = replace(checked, site=options.site.needed(checked.site))
+    return checked, entry
 
 
 def _check_in_processes(sources: list, rules_for: Callable[[str], list[Rule]], options: CheckOptions,

@@ -44,14 +44,18 @@ class SiteIndex:
     _found: dict[str, bool] = field(default_factory=dict, repr=False)
 
     def add(self, page: SitePage) -> None:
-        """Keep what the site-wide rules need of a checked page. Of the links to files,
-        only those to missing files are kept: the rest could not be reported, and most
-        pages link to the same few that are there, so memory grows slowly with the site.
-        (Links to web pages wait for the crawl's end, which finds the broken ones.)"""
+        """Keep what the site-wide rules need of a checked page (see :meth:`needed`)."""
+        self.pages.append(self.needed(page))
+
+    def needed(self, page: SitePage) -> SitePage:
+        """What the site-wide rules need of a page. Of its links to files, only those to
+        missing files: the rest could not be reported, and most pages link to the same few
+        that are there, so memory grows slowly with the site. (Links to web pages wait for
+        the crawl's end, which finds the broken ones.) ``page`` itself is left whole."""
         if any(not is_web_address(link.target) for link in page.links):
             page = replace(page, links=[link for link in page.links if is_web_address(link.target)
                                         or self.link_is_broken(link.target)])
-        self.pages.append(page)
+        return page
 
     def link_is_broken(self, target: str) -> bool:
         if is_web_address(target):
