@@ -249,8 +249,14 @@ def test_jobs_give_the_same_report_in_the_same_order(tmp_path: Path) -> None:
     for n in range(12):
         shutil.copytree(EXAMPLES, tmp_path / f"copy{n:02}", ignore=shutil.ignore_patterns("barset-style-pack"))
     (tmp_path / "copy05" / "broken.html").write_bytes(b"\x00\x01binary")
+    for n in range(12):  # links to a page that is there and to one that is not
+        (tmp_path / f"copy{n:02}" / "links.md").write_text(
+            "# Bins\n\nRead [the guide to parking](parking-good.md) or [the guide to bins](bins-guide.md).\n")
     one = run("check", str(tmp_path), "--format", "json", "--jobs", "1")
     two = run("check", str(tmp_path), "--format", "json", "--jobs", "2")
     assert one.exit_code == two.exit_code == 2
     assert one.stdout == two.stdout
-    assert json.loads(two.stdout)["summary"]["pages"] == 48
+    report = json.loads(two.stdout)
+    assert report["summary"]["pages"] == 60
+    broken = [f["match"] for f in report["findings"] if f["rule"] == "site.broken-link"]
+    assert broken == ["the guide to bins"] * 12
