@@ -10,14 +10,14 @@ textlint with write-good and sentence-length (npm, --textlint-dir holding
 node_modules). Peak memory is the largest resident size of the process.
 
 Each command runs once untimed first, so every tool starts with the same warm file
-cache and its Python bytecode written, as it would on a user's machine. The floor and
-the one-job rows, whose ratio is the first target, are run in turn rather than one
-after the other, so a change in the shared machine's speed meets them alike; their CPU
-time (user and system) is printed too, which leaves out the time a process waited while
-another tenant of the machine held the core, and the median of the ratios of lgcontent's
-time to the floor's in each round, which compares runs made seconds apart. The
-10,000-page rows with one job and with every core (the scaling target) are run in turn
-in the same way, with the median of their ratios in each round.
+cache and its Python bytecode written, as it would on a user's machine. The rows whose
+ratios are the targets (the floor, lgcontent with one job and with every core, and the
+peers) are run in turn rather than one after the other, so a change in the shared
+machine's speed meets them alike. The CPU time (user and system) of the floor and one
+job is printed too, which leaves out the time a process waited while another tenant of
+the machine held the core, and for each target the median of its ratio in each round,
+which compares runs made seconds apart. The 10,000-page rows with one job and with
+every core (the scaling target) are run in turn in the same way.
 PYTHONDONTWRITEBYTECODE is cleared for the runs, since some shells set it. lgcontent
 keeps the Hyperscan database it compiles from its patterns in a cache folder (here one
 of the benchmark's own); the "empty cache" row times a first run, which compiles it.
@@ -97,26 +97,35 @@ def run_once(command: list[str], cwd: Path | None, env: dict[str, str]) -> tuple
     return time.perf_counter() - started, usage.ru_maxrss // 1024, usage.ru_utime + usage.ru_stime
 
 
-def interleaved(runs: list[tuple[list[str], dict[str, str]]],
-                repeat: int) -> tuple[list[tuple[float, int, float]], list[list[float]]]:
+Run = tuple[list[str], dict[str, str], Path | None]  # a command, variables it adds, its folder
+
+
+def interleaved(runs: list[Run], repeat: int) -> tuple[list[tuple[float, int, float]], list[list[float]]]:
     """Best wall time, largest peak memory and best CPU time of each command, run in turn
     ``repeat`` times (after a warm-up of each): on a shared machine whose speed drifts,
     commands whose times are divided by each other then meet the same conditions. CPU
     time leaves out the time a process waited for a core another tenant held. Also each
     round's wall times, to divide one command's by another's in the same round."""
-    envs = [{**RUN_ENV, **extra} for _, extra in runs]
-    for (command, _), env in zip(runs, envs):
-        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    envs = [{**RUN_ENV, **extra} for _, extra, _ in runs]
+    for (command, _, cwd), env in zip(runs, envs):
+        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd, env=env)
     results = [(float("inf"), 0, float("inf"))] * len(runs)
     rounds = []
     for _ in range(repeat):
         rounds.append([])
-        for n, ((command, _), env) in enumerate(zip(runs, envs)):
-            seconds, memory, cpu = run_once(command, None, env)
+        for n, ((command, _, cwd), env) in enumerate(zip(runs, envs)):
+            seconds, memory, cpu = run_once(command, cwd, env)
             best, peak, least = results[n]
             results[n] = (min(best, seconds), max(peak, memory), min(least, cpu))
             rounds[-1].append(seconds)
     return results, rounds
+
+
+def _median_of(rounds: list[list[float]], top: int, bottom: int) -> str:
+    """The median, over the rounds, of one command's time divided by another's in the same
+    round (by their places in the round), and each round's ratio."""
+    ratios = sorted(times[top] / times[bottom] for times in rounds)
+    return f"median {statistics.median(ratios):.2f}x (rounds: {', '.join(f'{r:.2f}x' for r in ratios)})"
 
 
 def instructions(command: list[str]) -> int | None:
@@ -179,17 +188,31 @@ def main() -> None:
     version = subprocess.run([python, "-m", "lgcontent", "--version"], capture_output=True, text=True,
                              env=RUN_ENV).stdout.strip()
     print(f"machine: {os.uname().machine}, {cores} cores; pages: {len(pages)} in {args.pages}; {version}\n")
-    # The rows the floor ratio divides are timed in turn, so that a drift in the machine's
-    # speed during the run meets them alike.
+    # The rows whose ratios are the targets (the floor, one job, all the cores and the
+    # peers) are timed in turn, so that a drift in the machine's speed meets them alike.
     one_job = [*lgcontent, "--jobs", "1", str(args.pages)]
-    timings, rounds = interleaved([([python, "-c", FLOOR, str(args.pages)], {}), (one_job, {}),
-                                   (one_job, {"LGCONTENT_PURE_PYTHON": "1"})], args.repeat)
-    floor = record("parse-only floor (lxml + markdown-it)", *timings[0][:2])
-    one = record("lgcontent, default packs, 1 job", *timings[1][:2])
-    plain = record("lgcontent, 1 job, plain Python", *timings[2][:2])
-    (floor_cpu, one_cpu, plain_cpu) = (cpu for _, _, cpu in timings)
-    default = add(f"lgcontent, default packs, {cores} jobs (the default)",
-                  [*lgcontent, "--jobs", str(cores), str(args.pages)])
+    in_turn: dict[str, Run] = {
+        "parse-only floor (lxml + markdown-it)": ([python, "-c", FLOOR, str(args.pages)], {}, None),
+        "lgcontent, default packs, 1 job": (one_job, {}, None),
+        "lgcontent, 1 job, plain Python": (one_job, {"LGCONTENT_PURE_PYTHON": "1"}, None),
+        f"lgcontent, default packs, {cores} jobs (the default)": (
+            [*lgcontent, "--jobs", str(cores), str(args.pages)], {}, None),
+    }
+    peers = []
+    if args.proselint:
+        peers.append("proselint")
+        in_turn["proselint check"] = ([args.proselint, "check", *map(str, pages)], {}, None)
+    textlint = args.textlint_dir and args.textlint_dir / "node_modules" / ".bin" / "textlint"
+    if textlint and textlint.exists():
+        command = [str(textlint), "--rule", "write-good", "--rule", "sentence-length", "--format", "compact"]
+        if (args.textlint_dir / "node_modules" / "textlint-plugin-html").exists():
+            command += ["--plugin", "html"]
+        peers.append("textlint")
+        in_turn["textlint (write-good, sentence-length)"] = ([*command, *map(str, pages)], {}, args.textlint_dir)
+    timings, rounds = interleaved(list(in_turn.values()), args.repeat)
+    best = {name: record(name, *timing[:2]) for name, timing in zip(in_turn, timings)}
+    floor, one, plain, default, *peer_times = best.values()
+    floor_cpu, one_cpu, plain_cpu = (cpu for _, _, cpu in timings[:3])
     add("lgcontent, 1 job, empty cache (first run)", [*lgcontent, "--jobs", "1", str(args.pages)],
         empty_cache=True)
     # The default report, unstyled as in a CI log (written to /dev/null, like the rows above).
@@ -201,23 +224,11 @@ def main() -> None:
     kept = add("lgcontent, 1 job, --cache, no page changed", [*lgcontent, "--jobs", "1", "--cache", str(args.pages)])
     single = pages[0]
     add("lgcontent, one page (the pre-commit path)", [*lgcontent, str(single)])
-    peers = {}
-    if args.proselint:
-        peers["proselint"] = add("proselint check", [args.proselint, "check", *map(str, pages)])
-    textlint = args.textlint_dir and args.textlint_dir / "node_modules" / ".bin" / "textlint"
-    if textlint and textlint.exists():
-        command = [str(textlint), "--rule", "write-good", "--rule", "sentence-length", "--format", "compact"]
-        if (args.textlint_dir / "node_modules" / "textlint-plugin-html").exists():
-            command += ["--plugin", "html"]
-        peers["textlint"] = add("textlint (write-good, sentence-length)", [*command, *map(str, pages)],
-                                cwd=args.textlint_dir)
     print(f"\nlgcontent (1 job) / floor: {one / floor:.1f}x (target: within 4x);"
           f" plain Python (LGCONTENT_PURE_PYTHON=1): {plain / floor:.1f}x")
     print(f"by CPU time (best of {args.repeat}): floor {floor_cpu:.2f} s, lgcontent 1 job {one_cpu:.2f} s:"
           f" {one_cpu / floor_cpu:.2f}x; plain Python {plain_cpu / floor_cpu:.2f}x")
-    paired = sorted(one_time / floor_time for floor_time, one_time, _ in rounds)
-    print(f"lgcontent (1 job) / floor in the same round: median {statistics.median(paired):.2f}x"
-          f" (rounds: {', '.join(f'{ratio:.2f}x' for ratio in paired)})")
+    print(f"lgcontent (1 job) / floor in the same round: {_median_of(rounds, 1, 0)}")
     print(f"lgcontent (1 job) / the same with --cache and no page changed: {one / kept:.1f}x")
     if args.instructions:
         floor_count = instructions([python, "-c", FLOOR, str(args.pages)])
@@ -227,25 +238,23 @@ def main() -> None:
                   f" {one_count / 1e9:.2f} G: {one_count / floor_count:.2f}x")
         else:
             print("instructions: not counted (valgrind is not installed, or it failed)")
-    for name, seconds in peers.items():
+    for n, (name, seconds) in enumerate(zip(peers, peer_times)):
         print(f"{name} / lgcontent: {seconds / one:.1f}x faster with 1 job, {seconds / default:.1f}x with"
-              f" {cores} jobs (the default)")
+              f" {cores} jobs (the default); in the same round, with {cores} jobs: {_median_of(rounds, 4 + n, 3)}")
     if args.big:
         with tempfile.TemporaryDirectory() as folder:
             big = replicate(args.pages, Path(folder), args.big)
             print(f"\n{args.big} pages (the corpus copied round and round):")
             # One job and all the cores in turn, as the floor and one job above: their ratio
             # is the target, and the shared machine's speed drifts over minutes.
-            timings, rounds = interleaved([([*lgcontent, "--jobs", "1", str(big)], {}),
-                                           ([*lgcontent, "--jobs", str(cores), str(big)], {})], args.repeat)
+            timings, rounds = interleaved([([*lgcontent, "--jobs", "1", str(big)], {}, None),
+                                           ([*lgcontent, "--jobs", str(cores), str(big)], {}, None)], args.repeat)
             big_one = record(f"lgcontent, {args.big} pages, 1 job", *timings[0][:2])
             big_many = record(f"lgcontent, {args.big} pages, {cores} jobs", *timings[1][:2])
             big_kept = add(f"lgcontent, {args.big} pages, {cores} jobs, --cache, no page changed",
                            [*lgcontent, "--jobs", str(cores), "--cache", str(big)])
             print(f"\n{cores} jobs / 1 job on {args.big} pages: {big_one / big_many:.2f}x faster (target: 1.7x)")
-            paired = sorted(one_time / many_time for one_time, many_time in rounds)
-            print(f"{cores} jobs / 1 job in the same round: median {statistics.median(paired):.2f}x"
-                  f" (rounds: {', '.join(f'{ratio:.2f}x' for ratio in paired)})")
+            print(f"{cores} jobs / 1 job in the same round: {_median_of(rounds, 0, 1)}")
             print(f"{cores} jobs, --cache and no page changed / without --cache: {big_many / big_kept:.1f}x faster")
             memory = {name: mb for name, _, mb in rows}
             small_mb = memory["lgcontent, default packs, 1 job"]
