@@ -15,9 +15,9 @@ if TYPE_CHECKING:
     import yaml
 
 # PyYAML is imported where it is first needed, not with this module: importing it takes a
-# tenth of lgcontent's start-up, and a run whose rule files are all in the cache of parsed
-# files (rule_file_cache.py), with no configuration file and no Markdown front matter,
-# never parses YAML.
+# tenth of lgcontent's start-up, and a run whose rule and configuration files are all in
+# the cache of parsed files (rule_file_cache.py), with no Markdown front matter, never
+# parses YAML.
 
 MAX_NODES = 200_000
 _PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")

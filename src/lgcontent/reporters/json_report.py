@@ -27,7 +27,8 @@ class _Quoted(dict):
     """JSON literals (``null`` for None) of the strings findings repeat: a site's hundreds
     of thousands of findings share a few thousand rule ids, messages, matches and
     suggestions (and each page's path), and quoting each once instead of at every
-    finding takes a third off writing them. Emptied when full, so memory stays flat."""
+    finding takes about a quarter off writing them. Emptied when full, so memory stays
+    flat."""
 
     def __missing__(self, text: str | None) -> str:
         if text is not None and len(text) > LONGEST_QUOTED:
