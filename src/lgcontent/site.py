@@ -52,10 +52,8 @@ class SiteIndex:
         missing files: the rest could not be reported, and most pages link to the same few
         that are there, so memory grows slowly with the site. (Links to web pages wait for
         the crawl's end, which finds the broken ones.) ``page`` itself is left whole."""
-        if any(not is_web_address(link.target) for link in page.links):
-            page = replace(page, links=[link for link in page.links if is_web_address(link.target)
-                                        or self.link_is_broken(link.target)])
-        return page
+        kept = [link for link in page.links if is_web_address(link.target) or self.link_is_broken(link.target)]
+        return page if len(kept) == len(page.links) else replace(page, links=kept)
 
     def link_is_broken(self, target: str) -> bool:
         if is_web_address(target):
