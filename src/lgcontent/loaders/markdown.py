@@ -14,7 +14,6 @@ import html
 import re
 from typing import TYPE_CHECKING, Callable
 
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from ..document import (
@@ -34,6 +33,7 @@ from ..suppressions import parse_comment
 from ..text import has_letter_or_digit
 from ..yamlfile import compose_yaml
 from .html import parse_fragment
+from .markdown_parser import markdown_it
 
 if TYPE_CHECKING:
     import yaml
@@ -53,16 +53,6 @@ _KIND_OF_CONTAINER = {
     "list_item_open": "list-item",
     "blockquote_open": "blockquote",
 }
-
-_parser: MarkdownIt | None = None
-
-
-def _markdown_it() -> MarkdownIt:
-    global _parser
-    if _parser is None:
-        _parser = MarkdownIt("commonmark").enable(["table", "strikethrough"])
-    return _parser
-
 
 class _Positions:
     """Converts offsets in newline-normalised text to offsets in the file.
@@ -354,7 +344,7 @@ class _MarkdownLoader:
     def load(self) -> Document:
         norm = self.pos.norm
         body = self._front_matter(norm)
-        tokens = _markdown_it().parse(body)
+        tokens = markdown_it().parse(body)
         containers: list[Token] = []
         heading_level = 0
         for tok in tokens:
