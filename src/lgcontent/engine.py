@@ -38,10 +38,9 @@ def _finding(doc: Document, rule: Rule, hit: Hit) -> Finding:
 
 
 def _hits(doc: Document, rule: Rule, blocks: list[Block]) -> Iterable[Hit]:
-    """Where ``rule`` fires on ``doc``; text rules look only at ``blocks``."""
+    """Where ``rule`` (not a site-wide one: see site_findings) fires on ``doc``; text
+    rules look only at ``blocks``."""
     checker = rule.checker
-    if checker.site_based:
-        return  # site-wide rules run once over all pages: see site_findings
     if not checker.text_based:
         yield from checker.check_document(doc)
         return
@@ -124,7 +123,12 @@ def prepare(rules: list[Rule], pages: int) -> None:
     _may_compile = pages >= PAGES_WORTH_COMPILING
     _scan_for({r.checker.hit_pattern for r in rules if r.checker.text_based and r.checker.hit_pattern is not None})
     for page_format in ("html", "markdown"):
-        _screens([rule for rule in rules if page_format in rule.formats])
+        _screens(_page_rules(rules, page_format))
+
+
+def _page_rules(rules: Iterable[Rule], page_format: str) -> list[Rule]:
+    """The rules that look at each page of this format (site-wide rules run once, later)."""
+    return [rule for rule in rules if page_format in rule.formats and not rule.checker.site_based]
 
 
 def _blocks_by_rule(doc: Document, rules: list[Rule]) -> list[list[Block]]:
@@ -176,32 +180,36 @@ def check_document(doc: Document, rules: Iterable[Rule], accept: re.Pattern[str]
     With ``report_unused``, suppression comments that silenced nothing become findings.
     """
     silenced = SuppressionMap(doc.suppressions) if doc.suppressions else None  # (most pages have none)
-    accepted = SpanSet(accepted_spans(doc, accept) if accept is not None else ())
+    accepted = SpanSet(accepted_spans(doc, accept)) if accept is not None else None
+    if not accepted:
+        accepted = None  # (tested at every hit)
     findings: dict[tuple[str, int, int], Finding] = {}
-    pending = [rule for rule in rules if doc.format in rule.formats]
-    blocks = dict(zip(map(id, pending), _blocks_by_rule(doc, pending)))
-    while pending:
+    for_format = _page_rules(rules, doc.format)
+    # A text rule whose quick tests passed over every block has nothing to do.
+    todo = [(rule, rule_blocks) for rule, rule_blocks in zip(for_format, _blocks_by_rule(doc, for_format))
+            if rule_blocks or not rule.checker.text_based]
+    done = 0
+    while done < len(todo):
         # One timer for the page: a rule whose pattern backtracks without end is stopped,
         # reported in a note, and the other rules still run.
         try:
             with time_limit(_time_budget(doc)):
-                while pending:
-                    rule = pending[0]
-                    rule_blocks = blocks[id(rule)]
-                    if not rule_blocks and rule.checker.text_based:
-                        pending.pop(0)  # its quick tests passed over every block
-                        continue
+                while done < len(todo):
+                    rule, rule_blocks = todo[done]
                     for hit in _hits(doc, rule, rule_blocks):
-                        if accepted and hit.has_match and accepted.covers(hit.start, hit.end):
+                        if accepted is not None and hit.has_match and accepted.covers(hit.start, hit.end):
                             continue
                         finding = _finding(doc, rule, hit)
                         if silenced is not None and silenced.silenced((rule.id, rule.group, rule.pack),
                                                                       finding.line):
                             continue
                         findings.setdefault((rule.id, hit.start, hit.end), finding)
-                    pending.pop(0)
+                    done += 1
         except TimeLimitExceeded:
-            stopped = pending.pop(0)
+            if done == len(todo):
+                break  # the time ran out just as the last rule finished
+            stopped, _ = todo[done]
+            done += 1
             doc.incomplete = True
             doc.notes.append(f"the rule {stopped.id} took too long on this page and was stopped;"
                              " its findings here are missing")
