@@ -298,3 +298,38 @@ def test_nesting_is_counted_to_the_limit(shape: str) -> None:
     check_nesting(nested(MAX_DEPTH))
     with pytest.raises(yaml.MarkedYAMLError, match="nested more than"):
         check_nesting(nested(MAX_DEPTH + 1))
+
+
+class _Endless:
+    """A text rule's checker that runs on (as a pattern that backtracks without end would),
+    for 20 seconds at most, so that a broken time limit fails the test, not hangs it."""
+
+    text_based, site_based, prefilter, hit_pattern = True, False, None, None
+
+    def check_block(self, block):
+        started = time.monotonic()
+        while time.monotonic() - started < 20:
+            time.sleep(0.01)
+        yield from ()
+
+
+@pytest.mark.parametrize("place", ["first", "last"])
+def test_a_rule_that_runs_out_of_time_is_stopped_and_the_others_still_run(monkeypatch, place: str) -> None:
+    import dataclasses
+
+    from lgcontent import engine
+    from lgcontent.packs import find_rule, load_builtin
+
+    from conftest import load
+
+    rules = load_builtin()
+    endless = dataclasses.replace(find_rule(rules, "plain-english.click"), id="test.endless", checker=_Endless())
+    monkeypatch.setattr(engine, "_time_budget", lambda doc: 0.3)
+    doc = load("# Bins\n\nClick here to utilise the form.\n")
+    started = time.monotonic()
+    findings = engine.check_document(doc, [endless, *rules] if place == "first" else [*rules, endless])
+    assert time.monotonic() - started < 10
+    assert doc.incomplete
+    assert doc.notes == ["the rule test.endless took too long on this page and was stopped;"
+                         " its findings here are missing"]
+    assert {"metadata.description-missing", "plain-english.words-to-avoid"} <= {f.rule for f in findings}
