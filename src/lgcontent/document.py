@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import bisect
 import re
-from itertools import accumulate
 from dataclasses import dataclass, field
+from itertools import accumulate, repeat
+from operator import add
 
 from . import speedups
 
@@ -47,8 +48,9 @@ class LineIndex:
     def __init__(self, source: str) -> None:
         if "\r" in source:
             self._starts = [0, *(m.end() for m in _LINE_END.finditer(source))]
-        else:  # the usual case, done in C: each line's start is the sum of the lengths before it
-            self._starts = list(accumulate((len(line) + 1 for line in source.split("\n")[:-1]), initial=0))
+        else:  # the usual case, all in C: each line's start is the sum of the lengths (and
+            # line ends) before it
+            self._starts = list(accumulate(map(add, map(len, source.split("\n")[:-1]), repeat(1)), initial=0))
         self._length = len(source)
 
     def position(self, offset: int) -> tuple[int, int]:
