@@ -30,7 +30,10 @@ class _SafeParams(dict):
 def _finding(doc: Document, rule: Rule, hit: Hit) -> Finding:
     start, end = hit.start, hit.end
     line, column, end_line, end_column = doc.lines.positions(start, end)
-    message = rule.message.format_map(_SafeParams(hit.params))
+    try:
+        message = rule.message.format_map(hit.params)
+    except KeyError:  # a value the hit did not supply (seldom: no copy of the values otherwise)
+        message = rule.message.format_map(_SafeParams(hit.params))
     match = doc.source[start:end] if hit.has_match and end > start else None
     # (positional: a page can have thousands of findings)
     return Finding(doc.path, line, column, end_line, end_column, rule.id, rule.level, message, match,
