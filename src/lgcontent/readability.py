@@ -42,14 +42,8 @@ def count(text: str) -> TextCounts:
 
 def page_counts(blocks: Iterable[Block]) -> TextCounts:
     """Counts for a whole page's prose: every block except headings."""
-    n_sentences = n_words = n_syllables = 0
-    for block in blocks:
-        if block.kind != "heading":
-            block_sentences, block_words, block_syllables = count(block.text)
-            n_sentences += block_sentences
-            n_words += block_words
-            n_syllables += block_syllables
-    return TextCounts(n_sentences, n_words, n_syllables)
+    found = [count(block.text) for block in blocks if block.kind != "heading"]
+    return TextCounts(*map(sum, zip(*found))) if found else EMPTY
 
 
 def flesch_kincaid_grade(c: TextCounts) -> float:
