@@ -9,7 +9,8 @@ whose text matches ``pattern``, such as one ending in a full stop), ``item-requi
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from operator import itemgetter
+from typing import Iterator, NamedTuple
 
 from ..document import Block, Document
 from ..text import sentences
@@ -44,15 +45,8 @@ class ListStructure(Kind):
 
     def check_document(self, doc: Document) -> Iterator[Hit]:
         check = self.values["check"]
-        firsts: dict[int, int] = {}  # list -> index of its first block
-        last_item_block: dict[tuple[int, int], Block] = {}
-        for index, block in enumerate(doc.blocks):
-            if block.list_item is None:
-                continue
-            list_id = block.list_item[0]
-            firsts.setdefault(list_id, index)
-            last_item_block[block.list_item] = block
-        for list_id, first in sorted(firsts.items(), key=lambda kv: kv[1]):
+        lists = _list_items(doc)
+        for list_id, first in lists.firsts:
             info = doc.lists[list_id]
             if not self._wanted(info.ordered):
                 continue
@@ -67,10 +61,10 @@ class ListStructure(Kind):
             elif check == "too-many-items" and info.items > self.values["max_items"]:
                 yield _first_words(block, params)
         if check in ("item-pattern", "item-require", "one-sentence"):
-            yield from self._items(doc, last_item_block, check)
+            yield from self._items(doc, lists.items, check)
 
-    def _items(self, doc: Document, items: dict[tuple[int, int], Block], check: str) -> Iterator[Hit]:
-        for (list_id, _), block in sorted(items.items(), key=lambda kv: kv[1].content.start_of(0)):
+    def _items(self, doc: Document, items: list[tuple[tuple[int, int], Block]], check: str) -> Iterator[Hit]:
+        for (list_id, _), block in items:
             if not self._wanted(doc.lists[list_id].ordered):
                 continue
             text = block.text
@@ -86,6 +80,34 @@ class ListStructure(Kind):
                 yield block_hit(block, begin, max(end, begin + 1))
             elif check == "item-require" and not found_match:
                 yield block_hit(block, len(text) - 1, len(text))
+
+
+class _ListItems(NamedTuple):
+    """Where a page's lists are, found once for all the list rules (six in the packs)."""
+
+    firsts: list[tuple[int, int]]  # (list, index of its first block), in page order
+    items: list[tuple[tuple[int, int], Block]]  # ((list, item), the item's last block), in source order
+
+
+_last: tuple[Document, int, _ListItems] | None = None
+
+
+def _list_items(doc: Document) -> _ListItems:
+    """The lists of ``doc``: made again only for another page (or one given more blocks)."""
+    global _last
+    if _last is not None and _last[0] is doc and _last[1] == len(doc.blocks):
+        return _last[2]
+    firsts: dict[int, int] = {}  # list -> index of its first block
+    last_item_block: dict[tuple[int, int], Block] = {}
+    for index, block in enumerate(doc.blocks):
+        if block.list_item is None:
+            continue
+        firsts.setdefault(block.list_item[0], index)
+        last_item_block[block.list_item] = block
+    found = _ListItems(sorted(firsts.items(), key=itemgetter(1)),
+                       sorted(last_item_block.items(), key=lambda kv: kv[1].content.start_of(0)))
+    _last = (doc, len(doc.blocks), found)
+    return found
 
 
 def _first_words(block: Block, params: dict) -> Hit:
