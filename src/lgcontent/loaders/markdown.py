@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _HTML_COMMENT = re.compile(r"\A<!--(.*?)-->\Z", re.DOTALL)
+# What ends or nests a link's destination and title: all other characters are skipped.
+_DESTINATION_MARK = re.compile(r"""[\\"'()]""")
 _HTML_A_OPEN = re.compile(r"""\A<a\b[^>]*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
 _HTML_A_CLOSE = re.compile(r"\A</a\s*>\Z", re.IGNORECASE)
 _HTML_BR = re.compile(r"\A<br\b[^>]*>\Z", re.IGNORECASE)
@@ -96,15 +98,14 @@ class _InlineWalker:
         self.loader = loader
         self.content = content
         self.offsets = offsets  # source offset of each content character
+        self._count, self._last = len(offsets), offsets[-1] if offsets else 0  # (for at)
         self.p = 0
         self.text = SourceText()
         self.link: tuple[Link, SourceText] | None = None
         self.marks: list[tuple[int, str]] = []  # open emphasis: (text index, token type)
 
     def at(self, index: int) -> int:
-        if not self.offsets:
-            return 0
-        return self.offsets[min(index, len(self.offsets) - 1)]
+        return self.offsets[index] if index < self._count else self._last
 
     def emit(self, chars: str, begin: int, end: int) -> None:
         """Add ``chars`` standing for content[begin:end]."""
@@ -169,14 +170,18 @@ class _InlineWalker:
         if p < n and content[p] == "(":
             depth, quote = 0, ""
             while p < n:
+                if quote:  # inside a title: only its closing quotation mark counts
+                    end = content.find(quote, p)
+                    p, quote = (end + 1, "") if end >= 0 else (n, quote)
+                    continue
+                found = _DESTINATION_MARK.search(content, p)  # (skips the plain characters in C)
+                if found is None:
+                    p = n
+                    break
+                p = found.start()
                 ch = content[p]
-                if quote:
-                    if ch == quote:
-                        quote = ""
-                elif ch == "\\":
+                if ch == "\\":
                     p += 1
-                elif ch in "\"'" and depth == 1:
-                    quote = ch
                 elif ch == "(":
                     depth += 1
                 elif ch == ")":
@@ -184,6 +189,8 @@ class _InlineWalker:
                     if depth == 0:
                         p += 1
                         break
+                elif depth == 1:
+                    quote = ch
                 p += 1
         elif p < n and content[p] == "[":
             end = content.find("]", p)
