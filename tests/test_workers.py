@@ -105,3 +105,21 @@ def test_a_killed_worker_does_not_hang_the_check(tmp_path: Path) -> None:
     assert "stopped by SIGKILL" in data["unchecked"][0]["message"]
     assert data["summary"]["pages"] + 1 == pages
     assert b"Traceback" not in stderr
+
+
+@pytest.mark.parametrize("consume", ["all", "one at a time, as the runner does"])
+def test_each_worker_finishes_when_the_work_is_done(tmp_path: Path, consume: str) -> None:
+    """finish() runs in every worker once all results have come, even when the caller
+    takes exactly as many results as items and never asks for more."""
+    def finish() -> None:
+        (tmp_path / f"finished-{os.getpid()}").write_text("done")
+
+    items = list(range(40))
+    results = run_in_workers(_square, items, 2, 1, _lost, finish=finish)
+    if consume == "all":
+        assert list(results) == [n * n for n in items]
+    else:
+        assert [next(results) for _ in items] == [n * n for n in items]
+        results.close()
+    finished = list(tmp_path.glob("finished-*"))
+    assert len(finished) == 2 and os.getpid() not in {int(p.name.split("-")[1]) for p in finished}

@@ -47,9 +47,9 @@ class _Worker:
     pending: deque = field(default_factory=deque)  # (index, item) sent and not yet answered
 
 
-def _serve(work: Callable, connection: Connection) -> None:
+def _serve(work: Callable, connection: Connection, finish: Callable[[], None] | None) -> None:
     """In a worker: answer each chunk of (index, item), one result at a time, until told
-    to stop (None) or the parent goes away."""
+    to stop (None: then ``finish()``) or the parent goes away."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     while True:
         try:
@@ -57,6 +57,8 @@ def _serve(work: Callable, connection: Connection) -> None:
         except (EOFError, OSError):
             return
         if chunk is None:
+            if finish is not None:
+                finish()
             return
         for index, item in chunk:
             try:
@@ -84,10 +86,11 @@ def _death(process: multiprocessing.process.BaseProcess) -> str:
 
 
 def run_in_workers(work: Callable[[Item], Result], items: list[Item], jobs: int, chunk_size: int,
-                   lost: Callable[[Item, str], Result]) -> Iterator[Result]:
+                   lost: Callable[[Item, str], Result], finish: Callable[[], None] | None = None) -> Iterator[Result]:
     """``work(item)`` for each item, computed in ``jobs`` forked processes and yielded in
     the order of ``items``. An item whose worker died, or whose work raised, yields
-    ``lost(item, reason)`` instead."""
+    ``lost(item, reason)`` instead. Each worker calls ``finish()`` (if given) when the
+    work is all done, to keep what it worked out (it must not raise)."""
     context = multiprocessing.get_context("fork")
     numbered = list(enumerate(items))
     todo: deque[list[tuple[int, Item]]] = deque(
@@ -101,7 +104,7 @@ def run_in_workers(work: Callable[[Item], Result], items: list[Item], jobs: int,
 
     def start_worker() -> _Worker:
         parent_end, child_end = context.Pipe()
-        process = context.Process(target=_serve, args=(work, child_end), daemon=True)
+        process = context.Process(target=_serve, args=(work, child_end, finish), daemon=True)
         process.start()
         child_end.close()
         worker = _Worker(process, parent_end)
@@ -152,9 +155,24 @@ def run_in_workers(work: Callable[[Item], Result], items: list[Item], jobs: int,
             if worker.pending:
                 todo.appendleft(list(worker.pending))
 
+    stopped = False
+
+    def stop_workers() -> None:
+        """Tell the workers there is no more work: each finishes and exits."""
+        nonlocal stopped
+        if not stopped:
+            stopped = True
+            for worker in workers:
+                try:
+                    worker.connection.send(None)
+                except OSError:
+                    pass
+
     try:
         while next_index < len(items):
             while next_index in done:
+                if not todo and not any(w.pending for w in workers):
+                    stop_workers()  # every result has come: the workers finish while these are used
                 yield done.pop(next_index)
                 next_index += 1
             if next_index >= len(items):
@@ -181,15 +199,11 @@ def run_in_workers(work: Callable[[Item], Result], items: list[Item], jobs: int,
                         pass  # it died while sending: see below
                 worker.process.join(STOP_GRACE)
                 bury(worker)
-        for worker in workers:
-            try:
-                worker.connection.send(None)
-            except OSError:
-                pass
+        stop_workers()
     finally:
         ready_to_read.close()
         for worker in workers:
-            worker.process.join(STOP_GRACE if next_index >= len(items) else 0)
+            worker.process.join(STOP_GRACE if stopped else 0)
             if worker.process.is_alive():
                 worker.process.terminate()
                 worker.process.join(STOP_GRACE)
