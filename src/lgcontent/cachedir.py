@@ -1,6 +1,6 @@
-"""Where lgcontent keeps what it can work out again: compiled pattern databases, parsed
-rule and configuration files, and the results cache. $LGCONTENT_CACHE_DIR, else the
-user's cache folder."""
+"""Where lgcontent keeps what it can work out again: compiled pattern databases and
+regular expressions, parsed rule and configuration files, and the results cache.
+$LGCONTENT_CACHE_DIR, else the user's cache folder."""
 
 from __future__ import annotations
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterable
 
+from . import regex_cache
 from .document import BLOCK_KINDS
 from .errors import LgcontentError, RuleError
 from .findings import SEVERITY_NAMES, Severity
@@ -323,6 +324,7 @@ def load_catalogue(folders: list[Path], off_by_default: tuple[Path, ...] = ()) -
         return _load_catalogue(folders, off_by_default, parsed)
     finally:
         parsed.save()  # what was parsed afresh, even when a later file is wrong
+        regex_cache.save()  # and the rules' patterns, compiled afresh (see regex_cache.py)
 
 
 def _load_catalogue(folders: list[Path], off_by_default: tuple[Path, ...], parsed: ParsedFiles) -> Catalogue:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
+from . import regex_cache
 from .checked import Checked
 from .document import LineIndex
 from .engine import check_document, prepare, site_findings
@@ -216,6 +217,7 @@ def check_sources(sources: Iterable[PageSource | InputError | Fetched],
         if cache is not None:
             cache.close()
             options.cache_problem = cache.problem
+    regex_cache.save()  # the patterns the pages needed compiled (word lists' are compiled on first use)
     if options.site is not None:
         yield from _site_results(options.site, rules_for, options)
 
@@ -270,10 +272,11 @@ def _check_in_processes(sources: list, rules_for: Callable[[str], list[Rule]], o
             else:
                 files.append(item.path)
     _WORKER = (rules_for, options, cache)  # forked workers inherit the rules: nothing is pickled
+    regex_cache.save()  # (so that each worker's own save keeps the patterns compiled so far)
     if len(files) >= MIN_FOR_POOL:
         # Small chunks keep every worker busy to the end (pages differ a lot in size).
         results = run_in_workers(_work, files, options.jobs, max(1, min(8, len(files) // (options.jobs * 16))),
-                                 _lost)
+                                 _lost, finish=regex_cache.save)  # (patterns compiled in the workers)
     else:  # the cache keeps nearly every result: starting workers would cost more than they save
         results = (_work(path) for path in files)
     try:

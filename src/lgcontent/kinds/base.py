@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any, Callable, ClassVar, Iterable, Iterator
 
+from .. import regex_cache
 from ..document import Block, Document
 from ..spans import SpanSet
 from ..timelimit import TimeLimitExceeded, time_limit
@@ -163,11 +164,13 @@ def compile_checked(key: str, source: str, flags: int = 0) -> re.Pattern[str]:
     what it matches (it has capitals: '(a|A)+$' backtracks only when case is ignored), so a
     rule that does not ignore case never pays for compiling it that way."""
     try:
-        pattern = re.compile(source, flags)
+        pattern = regex_cache.compile(source, flags)
     except re.error as exc:
         raise OptionError(key, f"'{key}' is not a valid regular expression: {exc}") from None
     if flags & re.IGNORECASE and not has_capitals(source):
         return pattern  # tried already without flags, which matches the same way
+    if regex_cache.was_tried(source, flags):
+        return pattern  # in an earlier run: the same pattern does the same on the same text
     try:
         with time_limit(PROBE_SECONDS):
             for probe in _PROBES:
@@ -175,6 +178,7 @@ def compile_checked(key: str, source: str, flags: int = 0) -> re.Pattern[str]:
     except TimeLimitExceeded:
         raise OptionError(key, f"'{key}' takes too long on some text: it can backtrack without end"
                           " (as '(a+)+' does). Simplify the nested repeats") from None
+    regex_cache.tried(source, flags)
     return pattern
 
 
@@ -267,13 +271,13 @@ class LowerCasePattern:
     @cached_property
     def lower(self) -> re.Pattern[str]:
         """Compiled on first use: with Hyperscan, a run may never need it."""
-        return re.compile(self.source)
+        return regex_cache.compile(self.source)
 
     @cached_property
     def folding(self) -> re.Pattern[str]:
         """The same with IGNORECASE, for text whose lower case is longer: compiled only
         when such text turns up, as compiling it costs more than the rest of start-up."""
-        return re.compile(self.source, re.IGNORECASE)
+        return regex_cache.compile(self.source, re.IGNORECASE)
 
     def finditer(self, text_: str) -> Iterator[re.Match[str] | TextMatch]:
         lower = _lowered(text_)
@@ -295,7 +299,7 @@ class PhraseMatcher:
     def _search(self) -> re.Pattern[str] | LowerCasePattern:
         """Compiled on first use: a long word list costs more to compile than to build,
         and with Hyperscan most pages never need it (nor, on one page, most rules)."""
-        return re.compile(self.source) if self.case_sensitive else LowerCasePattern(self.source)
+        return regex_cache.compile(self.source) if self.case_sensitive else LowerCasePattern(self.source)
 
     def finditer(self, text_: str) -> Iterator[re.Match[str] | TextMatch]:
         return self._search.finditer(text_)

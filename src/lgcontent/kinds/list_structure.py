@@ -8,10 +8,10 @@ whose text matches ``pattern``, such as one ending in a full stop), ``item-requi
 
 from __future__ import annotations
 
-import re
 from operator import itemgetter
 from typing import Iterator, NamedTuple
 
+from .. import regex_cache
 from ..document import Block, Document
 from ..text import sentences
 from .base import Hit, Kind, Option, OptionError, block_hit, boolean, one_of, positive_int, regex
@@ -37,7 +37,7 @@ class ListStructure(Kind):
             raise OptionError("pattern", f"check: {check} needs pattern")
         if check == "too-many-items" and not values["max_items"]:
             raise OptionError("max_items", "check: too-many-items needs max_items")
-        self.pattern = re.compile(values["pattern"]) if values["pattern"] else None
+        self.pattern = regex_cache.compile(values["pattern"]) if values["pattern"] else None
 
     def _wanted(self, ordered: bool) -> bool:
         numbered = self.values["numbered"]

@@ -17,6 +17,7 @@ from functools import lru_cache
 from re import _casefix, _constants as sre, _parser  # type: ignore[attr-defined]
 from typing import Callable, Iterable
 
+from .. import regex_cache
 from .base import trie_regex
 
 # -- case folding as the regex engine sees it --------------------------------------------
@@ -215,7 +216,7 @@ class Literals:
 
     def __init__(self, strings: frozenset[str], folding: bool) -> None:
         self.strings, self.folding = strings, folding
-        self._search = re.compile(_alternatives(strings)).search
+        self._search = regex_cache.compile(_alternatives(strings)).search
 
     def __call__(self, text: str) -> bool:
         view = folded(text) if self.folding else text
@@ -274,7 +275,7 @@ class Screen:
         # Where several literals start at one place the longest is found, and the others
         # there are its beginnings: each literal stands for the rules of all its prefixes.
         self.literals = {
-            folding: (re.compile(_alternatives(found)).search,
+            folding: (regex_cache.compile(_alternatives(found)).search,
                       {s: set().union(*(keys for p, keys in found.items() if s.startswith(p))) for s in found})
             for folding, found in literals.items() if found
         }
