@@ -243,3 +243,21 @@ def test_normalised_text_is_the_regex_collapse_with_every_offset_in_place(pieces
     behind += range(position, last)
     assert [tidy.start_of(i) for i in range(len(tidy))] == [behind_raw[k][0] for k in behind]
     assert [tidy.end_of(i) for i in range(len(tidy))] == [behind_raw[k][1] for k in behind]
+
+
+def test_each_rule_list_and_page_gets_its_own_rules_and_counts() -> None:
+    """The engine and page_counts remember the last rule list and page they saw: another
+    list, the same list grown, or another page is worked out afresh."""
+    from lgcontent.packs import find_rule
+    from lgcontent.readability import page_counts
+
+    page = load("# Bins\n\nPlease utilise the form. Put the bin out by 7am.\n")
+    other = load("# Tips\n\nThe tip is shut on Sunday and we will not collect bins then at all.\n")
+    rules = [find_rule(RULES, "plain-english.please")]
+    assert {f.rule for f in check_document(page, rules)} == {"plain-english.please"}
+    rules.append(find_rule(RULES, "plain-english.words-to-avoid"))
+    assert {f.rule for f in check_document(page, rules)} == {"plain-english.please", "plain-english.words-to-avoid"}
+    assert {f.rule for f in check_document(page, RULES)} >= {"plain-english.please", "metadata.description-missing"}
+    assert {f.rule for f in check_document(page, rules[1:])} == {"plain-english.words-to-avoid"}
+    assert page_counts(page.blocks).words == 10 and page_counts(other.blocks).words == 15
+    assert page_counts(page.blocks).words == 10

@@ -134,9 +134,28 @@ def _page_rules(rules: Iterable[Rule], page_format: str) -> list[Rule]:
     return [rule for rule in rules if page_format in rule.formats and not rule.checker.site_based]
 
 
-def _blocks_by_rule(doc: Document, rules: list[Rule]) -> list[list[Block]]:
+#: The rule list the last page was checked with (and its length), and for each page
+#: format the rules of :func:`_page_rules` and their quick tests: a run checks page after
+#: page with one list, so they are worked out once, not for every page.
+_last_rules: tuple[list[Rule], int, dict[str, tuple[list[Rule], _Screens]]] | None = None
+
+
+def _rules_and_screens(rules: Iterable[Rule], page_format: str) -> tuple[list[Rule], _Screens]:
+    global _last_rules
+    if not isinstance(rules, list):
+        page_rules = _page_rules(rules, page_format)
+        return page_rules, _screens(page_rules)
+    if _last_rules is None or _last_rules[0] is not rules or _last_rules[1] != len(rules):
+        _last_rules = (rules, len(rules), {})
+    made = _last_rules[2].get(page_format)
+    if made is None or _outgrown(made[1].scan):
+        page_rules = _page_rules(rules, page_format)
+        made = _last_rules[2][page_format] = (page_rules, _screens(page_rules))
+    return made
+
+
+def _blocks_by_rule(doc: Document, rules: list[Rule], screens: _Screens) -> list[list[Block]]:
     """For each rule, the blocks it may match: all of them unless it has a quick test."""
-    screens = _screens(rules)
     result = [[] if n in screens.keys else doc.blocks for n in range(len(rules))]
     for block in doc.blocks:
         for n in screens.keys_for(block.text):
@@ -187,9 +206,9 @@ def check_document(doc: Document, rules: Iterable[Rule], accept: re.Pattern[str]
     if not accepted:
         accepted = None  # (tested at every hit)
     findings: dict[tuple[str, int, int], Finding] = {}
-    for_format = _page_rules(rules, doc.format)
+    for_format, screens = _rules_and_screens(rules, doc.format)
     # A text rule whose quick tests passed over every block has nothing to do.
-    todo = [(rule, rule_blocks) for rule, rule_blocks in zip(for_format, _blocks_by_rule(doc, for_format))
+    todo = [(rule, rule_blocks) for rule, rule_blocks in zip(for_format, _blocks_by_rule(doc, for_format, screens))
             if rule_blocks or not rule.checker.text_based]
     done = 0
     while done < len(todo):

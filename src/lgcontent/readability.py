@@ -41,9 +41,19 @@ def count(text: str) -> TextCounts:
 
 
 def page_counts(blocks: Iterable[Block]) -> TextCounts:
-    """Counts for a whole page's prose: every block except headings."""
+    """Counts for a whole page's prose: every block except headings (worked out once for
+    a page's list of blocks: the page-wide readability rules and the report each ask)."""
+    global _last_page
+    if _last_page is not None and _last_page[0] is blocks and _last_page[1] == len(blocks):  # type: ignore[arg-type]
+        return _last_page[2]
     found = [count(block.text) for block in blocks if block.kind != "heading"]
-    return TextCounts(*map(sum, zip(*found))) if found else EMPTY
+    counts = TextCounts(*map(sum, zip(*found))) if found else EMPTY
+    if isinstance(blocks, list):
+        _last_page = (blocks, len(blocks), counts)
+    return counts
+
+
+_last_page: tuple[list[Block], int, TextCounts] | None = None
 
 
 def flesch_kincaid_grade(c: TextCounts) -> float:
