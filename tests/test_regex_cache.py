@@ -97,13 +97,16 @@ def test_a_damaged_cache_file_is_no_loss(fresh_cache, monkeypatch) -> None:
     regex_cache.save()
     (path,) = fresh_cache.glob("regex-*.marshal")
     entry = marshal.loads(path.read_bytes())[(r"\bbin\b", 0)]
-    for damaged in [b"not marshal at all", marshal.dumps([1, 2]), marshal.dumps({(r"\bbin\b", 0): 7}),
+    for damaged in [b"not marshal at all", marshal.dumps([1, 2]), marshal.dumps({(r"\bbin\b", 0): 7, "x": (1,)}),
                     marshal.dumps({(r"\bbin\b", 0): (entry[0], [99999, 1, 2], *entry[2:])}),
                     marshal.dumps({(r"\bbin\b", 0): entry[:3]})]:
         path.write_bytes(damaged)
         _forget(monkeypatch)
-        assert regex_cache.compile(r"\bbin\b").findall("a bin, bins, bin.") == ["bin", "bin"]
         assert not regex_cache.was_tried(r"\bbin\b", 0)
+        assert regex_cache.compile(r"\bbin\b").findall("a bin, bins, bin.") == ["bin", "bin"]
+        regex_cache.compile(r"\bbins\b")
+        regex_cache.save()  # (over what is left of the damaged file)
+        assert {(r"\bbin\b", 0), (r"\bbins\b", 0)} <= set(_cache_file(fresh_cache))
 
 
 def test_saving_adds_to_what_another_process_kept(fresh_cache, monkeypatch) -> None:

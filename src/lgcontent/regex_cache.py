@@ -58,11 +58,15 @@ class _Cache:
 
 
 def _read(path: Path) -> dict[tuple[str, int], _Entry]:
+    """The entries of the cache file that have the shape of one (none if it is unreadable)."""
     try:
         entries = marshal.loads(path.read_bytes())
     except (OSError, ValueError, EOFError, TypeError):
         return {}
-    return entries if isinstance(entries, dict) else {}
+    if not isinstance(entries, dict):
+        return {}
+    return {key: entry for key, entry in entries.items()
+            if isinstance(key, tuple) and len(key) == 2 and isinstance(entry, tuple) and len(entry) == 6}
 
 
 _CACHE = _Cache()
@@ -97,7 +101,7 @@ def compile(source: str, flags: int = 0) -> re.Pattern[str]:
     entries = _CACHE.read()
     entry = entries.get(key)
     made = None
-    if isinstance(entry, tuple) and len(entry) == 6:
+    if entry is not None:
         try:
             made = _sre.compile(source, *entry[:5])
         except (RuntimeError, TypeError, ValueError, OverflowError):  # a damaged entry
@@ -116,14 +120,14 @@ def compile(source: str, flags: int = 0) -> re.Pattern[str]:
 def was_tried(source: str, flags: int) -> bool:
     """Whether the pattern was tried for endless backtracking, in this run or a kept one."""
     entry = _CACHE.read().get((source, int(flags))) if _sre is not None else None
-    return isinstance(entry, tuple) and len(entry) == 6 and entry[5] is True
+    return entry is not None and entry[5] is True
 
 
 def tried(source: str, flags: int) -> None:
     """Note that the pattern (compiled with :func:`compile`) passed that trial."""
     entries = _CACHE.read() if _sre is not None else {}
     entry = entries.get((source, int(flags)))
-    if isinstance(entry, tuple) and len(entry) == 6 and entry[5] is not True:
+    if entry is not None and entry[5] is not True:
         entries[(source, int(flags))] = (*entry[:5], True)
         _CACHE.changed = True
 

@@ -58,7 +58,10 @@ def _serve(work: Callable, connection: Connection, finish: Callable[[], None] | 
             return
         if chunk is None:
             if finish is not None:
-                finish()
+                try:
+                    finish()
+                except Exception:  # (keeping what it worked out is a nicety: no traceback for it)
+                    pass
             return
         for index, item in chunk:
             try:
