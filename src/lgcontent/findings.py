@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from operator import attrgetter
 from enum import IntEnum
+from operator import attrgetter
+from typing import NamedTuple
 
 
 class Severity(IntEnum):
@@ -72,6 +73,19 @@ class Finding:
         }
 
 
+class WrittenFindings(NamedTuple):
+    """A page's findings as the report writes them, with the counts the summary keeps of
+    them. A ``--jobs`` worker sends these instead of the findings when the JSON report is
+    the only one and no baseline is read or written (see ``CheckOptions.write_findings``):
+    the main process, which reads back and writes every finding of a site, then need not
+    rebuild each one."""
+
+    text: str
+    count: int
+    severities: dict[Severity, int]
+    rules: dict[str, int]
+
+
 @dataclass(frozen=True, slots=True)
 class PageResult:
     """Everything one page produced: findings, or the error that stopped it."""
@@ -90,6 +104,12 @@ class PageResult:
     in_baseline: int = 0  # findings left out because the baseline has them
     site: bool = False  # findings of site-wide rules, for a page already reported
     title: str | None = None  # the page's title, for reports that list pages
+    #: The findings written out instead (then ``findings`` is empty): see WrittenFindings.
+    written: WrittenFindings | None = None
+
+    @property
+    def finding_count(self) -> int:
+        return self.written.count if self.written is not None else len(self.findings)
 
     @property
     def fingerprints(self) -> tuple[str, ...]:

@@ -9,16 +9,18 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
+from operator import attrgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 from . import regex_cache
 from .checked import Checked
 from .document import LineIndex
 from .engine import check_document, prepare, site_findings
 from .errors import InputError
-from .findings import Finding, PageResult
+from .findings import Finding, PageResult, WrittenFindings
 from .fingerprints import fingerprints
 from .inputs import STDIN, PageSource, expand
 from .loaders import DEFAULT_MAX_BYTES, format_of, load_bytes, load_file, too_large
@@ -54,6 +56,10 @@ class CheckOptions:
     #: changes (--cache); None: check every page.
     cache: Path | None = None
     cache_problem: str | None = None  # set when the cache could not be used, saying why
+    #: Writes a page's findings as the report does, when that report is the only one and
+    #: no baseline is read or written: --jobs workers then send the text and counts
+    #: (WrittenFindings), not the findings, for the main process to pass on.
+    write_findings: Callable[[Sequence[Finding]], str] | None = None
 
 
 def _fetch_page(url: str, options: CheckOptions, fetched: Fetched | None = None):
@@ -165,8 +171,9 @@ def _kept_result(kept: Checked, data: bytes, rules_for: Callable[[str], list[Rul
     return _result(kept, options)
 
 
-def _result(checked: Checked, options: CheckOptions) -> PageResult:
-    """What to report of a checked page: the findings the baseline does not have."""
+def _result(checked: Checked, options: CheckOptions, written: WrittenFindings | None = None) -> PageResult:
+    """What to report of a checked page: the findings the baseline does not have (or,
+    from a worker, its findings written out: then there is no baseline)."""
     if options.site is not None and checked.site is not None:
         options.site.add(checked.site)
     findings, prints = _outside_baseline(list(checked.findings), options.baseline)
@@ -174,7 +181,7 @@ def _result(checked: Checked, options: CheckOptions) -> PageResult:
     lines = {f.line: checked.lines[f.line] for f in findings} if options.source_lines else {}
     return PageResult(checked.path, tuple(findings), notes=checked.notes, lines=lines,
                       words=checked.words, reading_age=checked.reading_age, known_fingerprints=prints,
-                      in_baseline=len(checked.findings) - len(findings), title=checked.title)
+                      in_baseline=len(checked.findings) - len(findings), title=checked.title, written=written)
 
 
 def check_paths(paths: Iterable[str], rules: list[Rule] | Callable[[str], list[Rule]],
@@ -239,19 +246,27 @@ def _all_files(sources: list) -> bool:
                and not is_web_address(s.path) for s in sources)
 
 
-def _work(path: str) -> tuple[Checked | PageResult, tuple[bytes, bytes | None] | None]:
-    """In a worker process: check one file; hand back what it holds and, for the results
-    cache, its key (from the bytes the check read) and kept form (made here, in parallel)."""
+def _work(path: str) -> tuple[Checked | PageResult, tuple[bytes, bytes | None] | None, WrittenFindings | None]:
+    """In a worker process: check one file; hand back what it holds, for the results cache
+    its key (from the bytes the check read) and kept form (made here, in parallel), and
+    its findings written out when the report asks for that (see CheckOptions)."""
     assert _WORKER is not None
     rules_for, options, cache = _WORKER
     data, key = _cache_key(path, rules_for, options, cache)
     checked = _inspect(path, rules_for, options, data=data)
     if isinstance(checked, PageResult):
-        return checked, None
+        return checked, None, None
     entry = (key, cache.keepable(checked)) if key is not None and cache is not None else None
     if checked.site is not None and options.site is not None:  # (only what the parent keeps: less to send)
         checked = replace(checked, site=options.site.needed(checked.site))
-    return checked, entry
+    written = None
+    if options.write_findings is not None and checked.findings and not options.baseline:
+        findings = checked.findings
+        written = WrittenFindings(options.write_findings(findings), len(findings),
+                                  Counter(map(attrgetter("severity"), findings)),
+                                  Counter(map(attrgetter("rule"), findings)))
+        checked = replace(checked, findings=())
+    return checked, entry, written
 
 
 def _check_in_processes(sources: list, rules_for: Callable[[str], list[Rule]], options: CheckOptions,
@@ -291,22 +306,22 @@ def _check_in_processes(sources: list, rules_for: Callable[[str], list[Rule]], o
                 # result has gone from the cache since, or was damaged: checked here if so.
                 yield _result(checked, options) if checked else _check_file(item.path, rules_for, options, cache)
             else:
-                checked, entry = next(results)
+                checked, entry, written = next(results)
                 if isinstance(checked, PageResult):
                     yield checked
                     continue
                 if entry is not None and cache is not None:
                     cache.put(*entry)
-                yield _result(checked, options)
+                yield _result(checked, options, written)
     finally:
         results.close()  # stops the workers at once if the caller stopped early
         _WORKER = None
 
 
-def _lost(path: str, reason: str) -> tuple[PageResult, None]:
+def _lost(path: str, reason: str) -> tuple[PageResult, None, None]:
     """The result for a page whose worker process stopped while checking it."""
     return PageResult(path, error=f"could not be checked: {reason}. This can happen when memory runs out;"
-                      " if it happens again, please report it"), None
+                      " if it happens again, please report it"), None, None
 
 
 def _outside_baseline(findings: list[Finding],

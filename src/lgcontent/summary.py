@@ -36,16 +36,20 @@ class Summary:
             self.unchecked.append((result.path, result.error))
             return
         self.in_baseline += result.in_baseline
+        count = result.finding_count
         if not result.site:
             self.pages += 1
-            if result.findings:
+            if count:
                 self.pages_with_findings += 1
-        # (counted in C: a big site has hundreds of thousands of findings)
-        self.counts.update(map(_SEVERITY_OF, result.findings))
-        self.by_rule.update(map(_RULE_OF, result.findings))
+        if result.written is not None:  # counted already, by the worker that wrote them
+            self.counts.update(result.written.severities)
+            self.by_rule.update(result.written.rules)
+        else:  # (counted in C: a big site has hundreds of thousands of findings)
+            self.counts.update(map(_SEVERITY_OF, result.findings))
+            self.by_rule.update(map(_RULE_OF, result.findings))
         if result.site:
             return
-        self.page_stats.append(PageStats(result.path, len(result.findings), result.reading_age))
+        self.page_stats.append(PageStats(result.path, count, result.reading_age))
 
     @property
     def findings(self) -> int:

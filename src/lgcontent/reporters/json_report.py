@@ -67,11 +67,12 @@ class JsonReporter(Reporter):
         if result.error is None and not result.site:
             age = round(result.reading_age, 1) if result.reading_age is not None else None
             self._pages.append({"path": result.path, "words": result.words, "reading_age": age,
-                                "findings": len(result.findings)})
-        if result.findings:
+                                "findings": result.finding_count})
+        if result.finding_count:
             self.stream.write("\n  " if self._first else ",\n  ")
             self._first = False
-            self.stream.write(findings_json(result.findings))
+            # (written already by a --jobs worker, as findings_json writes them: see WrittenFindings)
+            self.stream.write(result.written.text if result.written is not None else findings_json(result.findings))
 
     def finish(self, summary: Summary) -> None:
         median = summary.median_reading_age
