@@ -261,3 +261,17 @@ def test_each_rule_list_and_page_gets_its_own_rules_and_counts() -> None:
     assert {f.rule for f in check_document(page, rules[1:])} == {"plain-english.words-to-avoid"}
     assert page_counts(page.blocks).words == 10 and page_counts(other.blocks).words == 15
     assert page_counts(page.blocks).words == 10
+
+
+def test_last_seen_makes_again_for_another_list_or_a_changed_length() -> None:
+    from lgcontent.last_seen import LastSeen
+
+    made = []
+    last: LastSeen[int] = LastSeen()
+    first, second = [1, 2], [1, 2]
+    assert last.get(first, lambda: made.append("first") or 1) == 1
+    assert last.get(first, lambda: made.append("again") or 9) == 1  # the same list: kept
+    assert last.get(second, lambda: made.append("second") or 2) == 2  # an equal list is another
+    second.append(3)
+    assert last.get(second, lambda: made.append("grown") or 3) == 3
+    assert made == ["first", "second", "grown"]

@@ -14,6 +14,7 @@ from .findings import Finding, Severity
 from .kinds import Hit
 from .kinds.multiscan import MultiScan
 from .kinds.prefilter import Screen
+from .last_seen import LastSeen
 from .packs import Rule
 from .spans import SpanSet
 from .suppressions import SuppressionMap
@@ -134,23 +135,21 @@ def _page_rules(rules: Iterable[Rule], page_format: str) -> list[Rule]:
     return [rule for rule in rules if page_format in rule.formats and not rule.checker.site_based]
 
 
-#: The rule list the last page was checked with (and its length), and for each page
-#: format the rules of :func:`_page_rules` and their quick tests: a run checks page after
-#: page with one list, so they are worked out once, not for every page.
-_last_rules: tuple[list[Rule], int, dict[str, tuple[list[Rule], _Screens]]] | None = None
+#: For the rule list the last page was checked with, each page format's rules (see
+#: :func:`_page_rules`) and their quick tests: a run checks page after page with one list,
+#: so they are worked out once, not for every page.
+_FOR_RULES: LastSeen[dict[str, tuple[list[Rule], _Screens]]] = LastSeen()
 
 
 def _rules_and_screens(rules: Iterable[Rule], page_format: str) -> tuple[list[Rule], _Screens]:
-    global _last_rules
     if not isinstance(rules, list):
         page_rules = _page_rules(rules, page_format)
         return page_rules, _screens(page_rules)
-    if _last_rules is None or _last_rules[0] is not rules or _last_rules[1] != len(rules):
-        _last_rules = (rules, len(rules), {})
-    made = _last_rules[2].get(page_format)
+    by_format = _FOR_RULES.get(rules, dict)
+    made = by_format.get(page_format)
     if made is None or _outgrown(made[1].scan):
         page_rules = _page_rules(rules, page_format)
-        made = _last_rules[2][page_format] = (page_rules, _screens(page_rules))
+        made = by_format[page_format] = (page_rules, _screens(page_rules))
     return made
 
 

@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import Iterable, NamedTuple
 
 from .document import Block
+from .last_seen import LastSeen
 from .text import sentence_totals, sentences
 
 
@@ -43,17 +44,17 @@ def count(text: str) -> TextCounts:
 def page_counts(blocks: Iterable[Block]) -> TextCounts:
     """Counts for a whole page's prose: every block except headings (worked out once for
     a page's list of blocks: the page-wide readability rules and the report each ask)."""
-    global _last_page
-    if _last_page is not None and _last_page[0] is blocks and _last_page[1] == len(blocks):  # type: ignore[arg-type]
-        return _last_page[2]
-    found = [count(block.text) for block in blocks if block.kind != "heading"]
-    counts = TextCounts(*map(sum, zip(*found))) if found else EMPTY
     if isinstance(blocks, list):
-        _last_page = (blocks, len(blocks), counts)
-    return counts
+        return _PAGE.get(blocks, lambda: _page_counts(blocks))
+    return _page_counts(blocks)
 
 
-_last_page: tuple[list[Block], int, TextCounts] | None = None
+def _page_counts(blocks: Iterable[Block]) -> TextCounts:
+    found = [count(block.text) for block in blocks if block.kind != "heading"]
+    return TextCounts(*map(sum, zip(*found))) if found else EMPTY
+
+
+_PAGE: LastSeen[TextCounts] = LastSeen()
 
 
 def flesch_kincaid_grade(c: TextCounts) -> float:

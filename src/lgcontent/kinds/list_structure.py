@@ -13,6 +13,7 @@ from typing import Iterator, NamedTuple
 
 from .. import regex_cache
 from ..document import Block, Document
+from ..last_seen import LastSeen
 from ..text import sentences
 from .base import Hit, Kind, Option, OptionError, block_hit, boolean, one_of, positive_int, regex
 
@@ -89,25 +90,24 @@ class _ListItems(NamedTuple):
     items: list[tuple[tuple[int, int], Block]]  # ((list, item), the item's last block), in source order
 
 
-_last: tuple[Document, int, _ListItems] | None = None
+_LISTS: LastSeen[_ListItems] = LastSeen()
 
 
 def _list_items(doc: Document) -> _ListItems:
-    """The lists of ``doc``: made again only for another page (or one given more blocks)."""
-    global _last
-    if _last is not None and _last[0] is doc and _last[1] == len(doc.blocks):
-        return _last[2]
+    """The lists of ``doc``: found once for the page's blocks (see :class:`LastSeen`)."""
+    return _LISTS.get(doc.blocks, lambda: _find_list_items(doc.blocks))
+
+
+def _find_list_items(blocks: list[Block]) -> _ListItems:
     firsts: dict[int, int] = {}  # list -> index of its first block
     last_item_block: dict[tuple[int, int], Block] = {}
-    for index, block in enumerate(doc.blocks):
+    for index, block in enumerate(blocks):
         if block.list_item is None:
             continue
         firsts.setdefault(block.list_item[0], index)
         last_item_block[block.list_item] = block
-    found = _ListItems(sorted(firsts.items(), key=itemgetter(1)),
-                       sorted(last_item_block.items(), key=lambda kv: kv[1].content.start_of(0)))
-    _last = (doc, len(doc.blocks), found)
-    return found
+    return _ListItems(sorted(firsts.items(), key=itemgetter(1)),
+                      sorted(last_item_block.items(), key=lambda kv: kv[1].content.start_of(0)))
 
 
 def _first_words(block: Block, params: dict) -> Hit:
