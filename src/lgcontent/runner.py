@@ -9,9 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections import Counter
 from dataclasses import dataclass, field, replace
-from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
@@ -261,10 +259,7 @@ def _work(path: str) -> tuple[Checked | PageResult, tuple[bytes, bytes | None] |
         checked = replace(checked, site=options.site.needed(checked.site))
     written = None
     if options.write_findings is not None and checked.findings and not options.baseline:
-        findings = checked.findings
-        written = WrittenFindings(options.write_findings(findings), len(findings),
-                                  Counter(map(attrgetter("severity"), findings)),
-                                  Counter(map(attrgetter("rule"), findings)))
+        written = WrittenFindings.of(checked.findings, options.write_findings(checked.findings))
         checked = replace(checked, findings=())
     return checked, entry, written
 

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from operator import attrgetter
 
-from .findings import PageResult, Severity
-
-_SEVERITY_OF = attrgetter("severity")
-_RULE_OF = attrgetter("rule")
+from .findings import RULE_OF, SEVERITY_OF, PageResult, Severity
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,9 +40,9 @@ class Summary:
         if result.written is not None:  # counted already, by the worker that wrote them
             self.counts.update(result.written.severities)
             self.by_rule.update(result.written.rules)
-        else:  # (counted in C: a big site has hundreds of thousands of findings)
-            self.counts.update(map(_SEVERITY_OF, result.findings))
-            self.by_rule.update(map(_RULE_OF, result.findings))
+        else:
+            self.counts.update(map(SEVERITY_OF, result.findings))
+            self.by_rule.update(map(RULE_OF, result.findings))
         if result.site:
             return
         self.page_stats.append(PageStats(result.path, count, result.reading_age))
