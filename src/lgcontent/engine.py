@@ -201,9 +201,8 @@ def check_document(doc: Document, rules: Iterable[Rule], accept: re.Pattern[str]
     With ``report_unused``, suppression comments that silenced nothing become findings.
     """
     silenced = SuppressionMap(doc.suppressions) if doc.suppressions else None  # (most pages have none)
-    accepted = SpanSet(accepted_spans(doc, accept)) if accept is not None else None
-    if not accepted:
-        accepted = None  # (tested at every hit)
+    spans = accepted_spans(doc, accept) if accept is not None else []
+    accepted = SpanSet(spans) if spans else None  # (None: nothing to test at each hit)
     findings: dict[tuple[str, int, int], Finding] = {}
     for_format, screens = _rules_and_screens(rules, doc.format)
     # A text rule whose quick tests passed over every block has nothing to do.
