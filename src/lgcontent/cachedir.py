@@ -35,6 +35,18 @@ def store(path: Path, data: bytes) -> None:
             os.unlink(temporary)
 
 
+def read_kept_dict(path: Path) -> dict:
+    """The dictionary a cache file keeps (marshal), or an empty one when the file is
+    missing, unreadable, damaged or holds something else: a lost cache is no loss."""
+    import marshal  # (the same module every cache file here is written with)
+
+    try:
+        kept = marshal.loads(path.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return {}
+    return kept if isinstance(kept, dict) else {}
+
+
 def prune(folder: Path, pattern: str, keep: int) -> None:
     """Delete all but the ``keep`` most recently used files matching ``pattern``."""
     try:

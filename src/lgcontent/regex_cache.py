@@ -25,7 +25,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .cachedir import cache_folder, prune, store
+from .cachedir import cache_folder, prune, read_kept_dict, store
 
 try:  # CPython's own parts (3.11 and later); without them, patterns are compiled as usual
     import _sre
@@ -59,13 +59,7 @@ class _Cache:
 
 def _read(path: Path) -> dict[tuple[str, int], _Entry]:
     """The entries of the cache file that have the shape of one (none if it is unreadable)."""
-    try:
-        entries = marshal.loads(path.read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
-        return {}
-    if not isinstance(entries, dict):
-        return {}
-    return {key: entry for key, entry in entries.items()
+    return {key: entry for key, entry in read_kept_dict(path).items()
             if isinstance(key, tuple) and len(key) == 2 and isinstance(entry, tuple) and len(entry) == 6}
 
 

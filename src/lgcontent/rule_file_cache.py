@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from . import yamlfile
-from .cachedir import cache_folder, prune, store
+from .cachedir import cache_folder, prune, read_kept_dict, store
 from .yamlfile import LineMap, load_yaml
 
 #: Entries kept at most (the newest): several projects' packs, many times over.
@@ -60,11 +60,7 @@ class ParsedFiles:
 
     def _read(self) -> dict[bytes, bytes]:
         if self._entries is None:
-            try:
-                entries = marshal.loads(self.path.read_bytes())
-            except (OSError, ValueError, EOFError, TypeError):
-                entries = {}
-            self._entries = entries if isinstance(entries, dict) else {}
+            self._entries = read_kept_dict(self.path)
         return self._entries
 
     def load(self, text: str, file: str) -> tuple[Any, LineMap]:
