@@ -4,6 +4,7 @@ one job gives, and any other report, or a baseline, still gets the findings them
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 from collections import Counter
@@ -11,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, run
+from conftest import EXAMPLES, run, run_process
 from lgcontent.findings import PageResult, WrittenFindings
 from lgcontent.packs import load_builtin
-from lgcontent.reporters.json_report import findings_json
+from lgcontent.findings import Finding, Severity
+from lgcontent.reporters.json_report import JsonReporter, findings_json, findings_json_utf8
 from lgcontent.runner import CheckOptions, check_sources
 from lgcontent.inputs import expand
 from lgcontent.summary import Summary
@@ -80,11 +82,71 @@ def test_workers_send_written_findings_only_when_asked(site: Path) -> None:
 
 
 def test_a_written_result_counts_as_its_findings_would() -> None:
-    from lgcontent.findings import Finding, Severity
-
     findings = (Finding("a.md", 1, 1, 1, 2, "r.one", Severity.ERROR, "M.", "x"),
                 Finding("a.md", 2, 1, 2, 2, "r.two", Severity.SUGGESTION, "N.", "y"))
     written = PageResult("a.md", written=WrittenFindings(findings_json(findings), 2,
                                                          {Severity.ERROR: 1, Severity.SUGGESTION: 1},
                                                          {"r.one": 1, "r.two": 1}))
     assert written.finding_count == 2 and PageResult("a.md", findings).finding_count == 2
+
+
+def test_written_findings_travel_as_utf8_unless_they_cannot() -> None:
+    findings = [Finding("café.md", 3, 1, 3, 9, "r.one", Severity.WARNING, "Use ‘plain’ words.", "utilisé")]
+    assert findings_json_utf8(findings) == findings_json(findings).encode("utf-8")
+    lone = [Finding("a.md", 1, 1, 1, 2, "r.one", Severity.WARNING, "M.", "x\ud800y")]
+    assert findings_json_utf8(lone) == findings_json(lone)  # a lone surrogate: left to the report's stream
+
+
+def _pages() -> list[list[Finding]]:
+    return [[Finding(f"p{n}.md", n, 1, n, 5, "r.one", Severity.WARNING, "Say ‘é’.", "é" * n)] for n in range(1, 5)]
+
+
+def _written(findings: list[Finding], text) -> PageResult:
+    return PageResult(findings[0].path, written=WrittenFindings.of(findings, text))
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "UTF8", "latin-1"])
+def test_the_json_report_writes_text_and_bytes_in_order(encoding: str) -> None:
+    """Pages written out as text (one job), as UTF-8 (workers) or as text (a lone
+    surrogate) give one report, whatever the stream's encoding."""
+    def report(results: list[PageResult]) -> bytes:
+        raw = io.BytesIO()
+        stream = io.TextIOWrapper(raw, encoding=encoding, errors="backslashreplace", newline="\n")
+        reporter = JsonReporter(stream)
+        for result in results:
+            reporter.page(result)
+        reporter.finish(Summary())
+        stream.flush()
+        return raw.getvalue()
+
+    pages = _pages()
+    as_findings = [PageResult(f[0].path, tuple(f)) for f in pages]
+    mixed = [as_findings[0], _written(pages[1], findings_json_utf8(pages[1])),
+             _written(pages[2], findings_json_utf8(pages[2])), _written(pages[3], findings_json(pages[3]))]
+    expected = report(as_findings)
+    assert report(mixed) == expected
+    assert json.loads(expected.decode(encoding))["findings"][3]["match"] == "éééé"
+    assert (b"\xc3\xa9" in expected) == (encoding != "latin-1")
+
+
+def test_the_json_report_writes_bytes_to_a_text_only_stream() -> None:
+    pages = _pages()
+    stream = io.StringIO()
+    reporter = JsonReporter(stream)
+    for findings in pages:
+        reporter.page(_written(findings, findings_json_utf8(findings)))
+    reporter.finish(Summary())
+    assert [f["match"] for f in json.loads(stream.getvalue())["findings"]] == ["é", "éé", "ééé", "éééé"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "latin-1"])
+def test_two_jobs_write_standard_output_as_one_job_does(site: Path, encoding: str) -> None:
+    """Through a real pipe: the workers' UTF-8 goes straight to standard output when it
+    is UTF-8, and is written as text when it is not."""
+    shutil.copytree(site / "copy0", site / "café")  # every finding's path has an é
+    env = {"PYTHONIOENCODING": encoding}
+    one = run_process("check", str(site), "--format", "json", "--jobs", "1", env=env)
+    two = run_process("check", str(site), "--format", "json", "--jobs", "2", env=env)
+    assert one.returncode == two.returncode == 1 and one.stdout == two.stdout
+    paths = {f["path"] for f in json.loads(two.stdout.decode(encoding))["findings"]}
+    assert any("/café/" in path for path in paths) and "café".encode(encoding) in two.stdout

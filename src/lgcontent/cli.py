@@ -227,9 +227,9 @@ def check(paths: tuple[str, ...], crawl_start: str | None, sitemaps: tuple[str, 
         options.source_lines = any(reporter.shows_lines for reporter in reports.reporters)
         if recorder is None and not options.baseline and all(r.name == "json" for r in reports.reporters):
             # --jobs workers write the findings out: the JSON report is all that reads them
-            from .reporters.json_report import findings_json
+            from .reporters.json_report import findings_json_utf8
 
-            options.write_findings = findings_json
+            options.write_findings = findings_json_utf8
 
         for result in check_sources(sources, plan.rules_for, options):
             summary.add(result)

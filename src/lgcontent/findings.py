@@ -87,13 +87,13 @@ class WrittenFindings(NamedTuple):
     the main process, which reads back and writes every finding of a site, then need not
     rebuild each one."""
 
-    text: str
+    text: str | bytes  # bytes: the text's UTF-8, which the report can write as it is
     count: int
     severities: dict[Severity, int]
     rules: dict[str, int]
 
     @classmethod
-    def of(cls, findings: Sequence[Finding], text: str) -> "WrittenFindings":
+    def of(cls, findings: Sequence[Finding], text: str | bytes) -> "WrittenFindings":
         """``findings`` written as ``text``, counted as the summary counts them."""
         return cls(text, len(findings), Counter(map(SEVERITY_OF, findings)), Counter(map(RULE_OF, findings)))
 

@@ -57,7 +57,7 @@ class CheckOptions:
     #: Writes a page's findings as the report does, when that report is the only one and
     #: no baseline is read or written: --jobs workers then send the text and counts
     #: (WrittenFindings), not the findings, for the main process to pass on.
-    write_findings: Callable[[Sequence[Finding]], str] | None = None
+    write_findings: Callable[[Sequence[Finding]], str | bytes] | None = None
 
 
 def _fetch_page(url: str, options: CheckOptions, fetched: Fetched | None = None):

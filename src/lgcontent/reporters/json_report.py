@@ -5,7 +5,10 @@ Written as it goes, one finding at a time, so memory stays flat on big sites.
 
 from __future__ import annotations
 
+import codecs
+import io
 import json
+import os
 from json.encoder import encode_basestring  # what json.dumps(..., ensure_ascii=False) quotes strings with
 from typing import Iterable
 
@@ -54,6 +57,30 @@ def findings_json(findings: Iterable[Finding]) -> str:
         f'"match": {quoted[f.match]}, "suggestion": {quoted[f.suggestion]}}}' for f in findings])
 
 
+def findings_json_utf8(findings: Iterable[Finding]) -> bytes | str:
+    """What :func:`findings_json` writes, as UTF-8: a ``--jobs`` worker sends this (see
+    ``WrittenFindings``), and the main process passes the bytes straight to the report's
+    file, neither decoding them from the worker's message nor encoding them again. Text
+    that holds a lone surrogate stays text, for the report's stream to deal with."""
+    text = findings_json(findings)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text
+
+
+def _utf8_bytes_under(stream) -> io.BufferedIOBase | None:
+    """The byte stream under a text stream that writes exactly the UTF-8 of its text (new
+    lines unchanged), so that bytes written to it read the same; None for any other."""
+    buffer, encoding = getattr(stream, "buffer", None), getattr(stream, "encoding", None)
+    if buffer is None or not isinstance(encoding, str) or os.linesep != "\n":
+        return None
+    try:
+        return buffer if codecs.lookup(encoding).name == "utf-8" else None
+    except LookupError:
+        return None
+
+
 class JsonReporter(Reporter):
     name = "json"
 
@@ -61,6 +88,8 @@ class JsonReporter(Reporter):
         super().__init__(stream, context)
         self._first = True
         self._pages: list[dict[str, object]] = []
+        self._bytes_out = _utf8_bytes_under(stream)
+        self._text_pending = True  # text written to the stream and perhaps not yet to _bytes_out
         self.stream.write('{"version": %d, "findings": [' % VERSION)
 
     def page(self, result: PageResult) -> None:
@@ -68,11 +97,22 @@ class JsonReporter(Reporter):
             age = round(result.reading_age, 1) if result.reading_age is not None else None
             self._pages.append({"path": result.path, "words": result.words, "reading_age": age,
                                 "findings": result.finding_count})
-        if result.finding_count:
-            self.stream.write("\n  " if self._first else ",\n  ")
-            self._first = False
-            # (written already by a --jobs worker, as findings_json writes them: see WrittenFindings)
-            self.stream.write(result.written.text if result.written is not None else findings_json(result.findings))
+        if not result.finding_count:
+            return
+        separator = "\n  " if self._first else ",\n  "
+        self._first = False
+        # (written already by a --jobs worker, as findings_json_utf8 writes them: see WrittenFindings)
+        written = result.written.text if result.written is not None else findings_json(result.findings)
+        if isinstance(written, str) or self._bytes_out is None:
+            self.stream.write(separator)
+            self.stream.write(written if isinstance(written, str) else written.decode("utf-8"))
+            self._text_pending = True
+        else:
+            if self._text_pending:  # (the text stream holds text that comes first)
+                self.stream.flush()
+                self._text_pending = False
+            self._bytes_out.write(separator.encode())
+            self._bytes_out.write(written)
 
     def finish(self, summary: Summary) -> None:
         median = summary.median_reading_age
