@@ -6,7 +6,8 @@ flags links to pages missing from an export, or answering 404 in a crawl.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
+from itertools import islice
 from typing import Iterator
 
 from ..site import Placed, SiteIndex
@@ -35,11 +36,15 @@ class SiteDuplicate(SiteKind):
         for members in groups.values():
             if len(members) < 2:
                 continue
+            paths = [path for path, _ in members]
+            times = Counter(paths)
             for path, placed in members:
-                others = [p for p, _ in members if p != path]
-                shown = ", ".join(others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
-                yield path, placed, {"match": placed.text, "value": placed.text, "count": len(others),
-                                     "others": shown}
+                # (counted, and the first three named, without listing the others for each
+                # member: thousands of pages can share a CMS's default description)
+                count = len(paths) - times[path]
+                shown = ", ".join(islice((p for p in paths if p != path), 3))
+                shown += f" and {count - 3} more" if count > 3 else ""
+                yield path, placed, {"match": placed.text, "value": placed.text, "count": count, "others": shown}
 
 
 class SiteBrokenLink(SiteKind):
