@@ -182,6 +182,24 @@ def test_a_finding_survives_pickling_for_worker_processes(data) -> None:
     assert pickle.loads(pickle.dumps(finding)) == finding
 
 
+def test_a_page_result_from_a_worker_survives_pickling_whole() -> None:
+    """Checked and Placed are pickled as their fields (pickled.py): every field, none left
+    at its default, comes back."""
+    from lgcontent.checked import Checked
+    from lgcontent.site import Placed, SitePage
+
+    title = Placed("Bins", 1, 8, 1, 12, "<title>Bins</title>", "")
+    link = Placed("the guide", 9, 3, 9, 30, "[the guide](gone.md)", "/site/gone.md")
+    finding = Finding("a.md", 2, 1, 2, 5, "r.one", Severity.ERROR, "M.", "x", "y")
+    checked = Checked("a.md", (finding,), ("a note",), {2: "x y"}, 120, 9.5, "Bins",
+                      SitePage("a.md", title, link, [link]), False)
+    assert all(getattr(checked, f.name) != f.default for f in dataclasses.fields(Checked)
+               if f.default is not dataclasses.MISSING)
+    again = pickle.loads(pickle.dumps(checked))
+    assert again == checked and type(again.site.title) is Placed and again.site.links == [link]
+    assert Checked.__reduce__(checked) == (Checked, tuple(getattr(checked, f.name) for f in dataclasses.fields(Checked)))
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.data())
 def test_the_json_report_writes_findings_as_json_dumps_would(data) -> None:

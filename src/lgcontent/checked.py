@@ -10,9 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .findings import Finding
+from .pickled import pickled_as_fields
 from .site import SitePage
 
 
+@pickled_as_fields  # (--jobs workers send one for every page)
 @dataclass(frozen=True, slots=True)
 class Checked:
     path: str

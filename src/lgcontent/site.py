@@ -12,8 +12,10 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from .document import Document
 from .loaders.url import NOT_PAGES, is_web_address, normalise
+from .pickled import pickled_as_fields
 
 
+@pickled_as_fields  # (--jobs workers send each page's title, description and broken links)
 @dataclass(frozen=True, slots=True)
 class Placed:
     """A piece of a page (title, description or link) and where it is written."""
