@@ -46,7 +46,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -173,6 +173,101 @@ def replicate(source: Path, target: Path, count: int) -> Path:
     return target
 
 
+def time_the_corpus(args: argparse.Namespace, python: str, lgcontent: list[str], cores: int, pages: list[Path],
+                    record: Callable[..., float], add: Callable[..., float]) -> None:
+    """The corpus rows: the targets' (timed in turn) and the others, and their ratios."""
+    # The rows whose ratios are the targets (the floor, one job, all the cores and the
+    # peers) are timed in turn, so that a drift in the machine's speed meets them alike.
+    one_job = [*lgcontent, "--jobs", "1", str(args.pages)]
+    in_turn: dict[str, Run] = {
+        "parse-only floor (lxml + markdown-it)": ([python, "-c", FLOOR, str(args.pages)], {}, None),
+        "lgcontent, default packs, 1 job": (one_job, {}, None),
+        "lgcontent, 1 job, plain Python": (one_job, {"LGCONTENT_PURE_PYTHON": "1"}, None),
+        f"lgcontent, default packs, {cores} jobs (the default)": (
+            [*lgcontent, "--jobs", str(cores), str(args.pages)], {}, None),
+    }
+    peers = []
+    if args.proselint:
+        peers.append("proselint")
+        in_turn["proselint check"] = ([args.proselint, "check", *map(str, pages)], {}, None)
+    textlint = args.textlint_dir and args.textlint_dir / "node_modules" / ".bin" / "textlint"
+    if textlint and textlint.exists():
+        command = [str(textlint), "--rule", "write-good", "--rule", "sentence-length", "--format", "compact"]
+        if (args.textlint_dir / "node_modules" / "textlint-plugin-html").exists():
+            command += ["--plugin", "html"]
+        peers.append("textlint")
+        in_turn["textlint (write-good, sentence-length)"] = ([*command, *map(str, pages)], {}, args.textlint_dir)
+    timings, rounds = interleaved(list(in_turn.values()), args.repeat)
+    best = {name: record(name, *timing[:2]) for name, timing in zip(in_turn, timings)}
+    floor, one, plain, default, *peer_times = best.values()
+    floor_cpu, one_cpu, plain_cpu = (cpu for _, _, cpu in timings[:3])
+    add("lgcontent, 1 job, empty cache (first run)", [*lgcontent, "--jobs", "1", str(args.pages)],
+        empty_cache=True)
+    # The default report, unstyled as in a CI log (written to /dev/null, like the rows above).
+    add("lgcontent, 1 job, the terminal report", [python, "-m", "lgcontent", "check", "--fail-on", "never",
+                                                 "--jobs", "1", str(args.pages)])
+    # --cache: the first run stores every page's result; the next, with no page changed, reads them.
+    add("lgcontent, 1 job, --cache, first run", [*lgcontent, "--jobs", "1", "--cache", str(args.pages)],
+        forget_results=True)
+    kept = add("lgcontent, 1 job, --cache, no page changed", [*lgcontent, "--jobs", "1", "--cache", str(args.pages)])
+    single = pages[0]
+    add("lgcontent, one page (the pre-commit path)", [*lgcontent, str(single)])
+    print(f"\nlgcontent (1 job) / floor: {one / floor:.1f}x (target: within 4x);"
+          f" plain Python (LGCONTENT_PURE_PYTHON=1): {plain / floor:.1f}x")
+    print(f"by CPU time (best of {args.repeat}): floor {floor_cpu:.2f} s, lgcontent 1 job {one_cpu:.2f} s:"
+          f" {one_cpu / floor_cpu:.2f}x; plain Python {plain_cpu / floor_cpu:.2f}x")
+    print(f"lgcontent (1 job) / floor in the same round: {_median_of(rounds, 1, 0)}")
+    print(f"lgcontent (1 job) / the same with --cache and no page changed: {one / kept:.1f}x")
+    if args.instructions:
+        floor_count = instructions([python, "-c", FLOOR, str(args.pages)])
+        one_count = instructions(one_job)
+        if floor_count and one_count:
+            print(f"instructions (callgrind): floor {floor_count / 1e9:.2f} G, lgcontent 1 job"
+                  f" {one_count / 1e9:.2f} G: {one_count / floor_count:.2f}x")
+        else:
+            print("instructions: not counted (valgrind is not installed, or it failed)")
+    for n, (name, seconds) in enumerate(zip(peers, peer_times)):
+        print(f"{name} / lgcontent: {seconds / one:.1f}x faster with 1 job, {seconds / default:.1f}x with"
+              f" {cores} jobs (the default); in the same round, with {cores} jobs: {_median_of(rounds, 4 + n, 3)}")
+
+
+def time_the_copies(args: argparse.Namespace, lgcontent: list[str], cores: int, pages: list[Path],
+                    rows: list[tuple[str, float, int]], record: Callable[..., float],
+                    add: Callable[..., float]) -> None:
+    """The scaling rows, on the corpus copied round and round to --big pages: one job,
+    every core and the machine's ceiling (timed in turn), and their ratios."""
+    with tempfile.TemporaryDirectory() as folder:
+        big = replicate(args.pages, Path(folder), args.big)
+        print(f"\n{args.big} pages (the corpus copied round and round):")
+        # One job and all the cores in turn, as the floor and one job above: their ratio
+        # is the target, and the shared machine's speed drifts over minutes.
+        # And the machine's own ceiling for the same work: as many one-job processes as
+        # cores, started together, each on its share of the copies (no coordination, so
+        # what the machine gives two processes at that moment).
+        copies = sorted(big.iterdir())
+        shares = AtOnce([[*lgcontent, "--jobs", "1", *map(str, copies[n::cores])] for n in range(cores)])
+        timings, rounds = interleaved([([*lgcontent, "--jobs", "1", str(big)], {}, None),
+                                       ([*lgcontent, "--jobs", str(cores), str(big)], {}, None),
+                                       (shares, {}, None)], args.repeat)
+        big_one = record(f"lgcontent, {args.big} pages, 1 job", *timings[0][:2])
+        big_many = record(f"lgcontent, {args.big} pages, {cores} jobs", *timings[1][:2])
+        ceiling = record(f"{cores} one-job processes at once, on shares", *timings[2][:2])
+        big_kept = add(f"lgcontent, {args.big} pages, {cores} jobs, --cache, no page changed",
+                       [*lgcontent, "--jobs", str(cores), "--cache", str(big)])
+        print(f"\n{cores} jobs / 1 job on {args.big} pages: {big_one / big_many:.2f}x faster (target: 1.7x)")
+        print(f"{cores} jobs / 1 job in the same round: {_median_of(rounds, 0, 1)}")
+        print(f"the machine's ceiling: {cores} one-job processes at once on shares / 1 job:"
+              f" {big_one / ceiling:.2f}x faster; in the same round: {_median_of(rounds, 0, 2)}")
+        print(f"{cores} jobs / that ceiling: {ceiling / big_many:.0%}; in the same round:"
+              f" {_median_of(rounds, 2, 1)}")
+        print(f"{cores} jobs, --cache and no page changed / without --cache: {big_many / big_kept:.1f}x faster")
+        memory = {name: mb for name, _, mb in rows}
+        small_mb = memory.get("lgcontent, default packs, 1 job")
+        big_mb = memory[f"lgcontent, {args.big} pages, 1 job"]
+        if small_mb is not None:
+            print(f"peak memory, {len(pages)} pages -> {args.big} pages (1 job): {small_mb} MB -> {big_mb} MB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pages", type=Path, default=ROOT.parent / "shared" / "corpus")
@@ -207,90 +302,9 @@ def main() -> None:
                              env=RUN_ENV).stdout.strip()
     print(f"machine: {os.uname().machine}, {cores} cores; pages: {len(pages)} in {args.pages}; {version}\n")
     if not args.scaling_only:
-        # The rows whose ratios are the targets (the floor, one job, all the cores and the
-        # peers) are timed in turn, so that a drift in the machine's speed meets them alike.
-        one_job = [*lgcontent, "--jobs", "1", str(args.pages)]
-        in_turn: dict[str, Run] = {
-            "parse-only floor (lxml + markdown-it)": ([python, "-c", FLOOR, str(args.pages)], {}, None),
-            "lgcontent, default packs, 1 job": (one_job, {}, None),
-            "lgcontent, 1 job, plain Python": (one_job, {"LGCONTENT_PURE_PYTHON": "1"}, None),
-            f"lgcontent, default packs, {cores} jobs (the default)": (
-                [*lgcontent, "--jobs", str(cores), str(args.pages)], {}, None),
-        }
-        peers = []
-        if args.proselint:
-            peers.append("proselint")
-            in_turn["proselint check"] = ([args.proselint, "check", *map(str, pages)], {}, None)
-        textlint = args.textlint_dir and args.textlint_dir / "node_modules" / ".bin" / "textlint"
-        if textlint and textlint.exists():
-            command = [str(textlint), "--rule", "write-good", "--rule", "sentence-length", "--format", "compact"]
-            if (args.textlint_dir / "node_modules" / "textlint-plugin-html").exists():
-                command += ["--plugin", "html"]
-            peers.append("textlint")
-            in_turn["textlint (write-good, sentence-length)"] = ([*command, *map(str, pages)], {}, args.textlint_dir)
-        timings, rounds = interleaved(list(in_turn.values()), args.repeat)
-        best = {name: record(name, *timing[:2]) for name, timing in zip(in_turn, timings)}
-        floor, one, plain, default, *peer_times = best.values()
-        floor_cpu, one_cpu, plain_cpu = (cpu for _, _, cpu in timings[:3])
-        add("lgcontent, 1 job, empty cache (first run)", [*lgcontent, "--jobs", "1", str(args.pages)],
-            empty_cache=True)
-        # The default report, unstyled as in a CI log (written to /dev/null, like the rows above).
-        add("lgcontent, 1 job, the terminal report", [python, "-m", "lgcontent", "check", "--fail-on", "never",
-                                                     "--jobs", "1", str(args.pages)])
-        # --cache: the first run stores every page's result; the next, with no page changed, reads them.
-        add("lgcontent, 1 job, --cache, first run", [*lgcontent, "--jobs", "1", "--cache", str(args.pages)],
-            forget_results=True)
-        kept = add("lgcontent, 1 job, --cache, no page changed", [*lgcontent, "--jobs", "1", "--cache", str(args.pages)])
-        single = pages[0]
-        add("lgcontent, one page (the pre-commit path)", [*lgcontent, str(single)])
-        print(f"\nlgcontent (1 job) / floor: {one / floor:.1f}x (target: within 4x);"
-              f" plain Python (LGCONTENT_PURE_PYTHON=1): {plain / floor:.1f}x")
-        print(f"by CPU time (best of {args.repeat}): floor {floor_cpu:.2f} s, lgcontent 1 job {one_cpu:.2f} s:"
-              f" {one_cpu / floor_cpu:.2f}x; plain Python {plain_cpu / floor_cpu:.2f}x")
-        print(f"lgcontent (1 job) / floor in the same round: {_median_of(rounds, 1, 0)}")
-        print(f"lgcontent (1 job) / the same with --cache and no page changed: {one / kept:.1f}x")
-        if args.instructions:
-            floor_count = instructions([python, "-c", FLOOR, str(args.pages)])
-            one_count = instructions(one_job)
-            if floor_count and one_count:
-                print(f"instructions (callgrind): floor {floor_count / 1e9:.2f} G, lgcontent 1 job"
-                      f" {one_count / 1e9:.2f} G: {one_count / floor_count:.2f}x")
-            else:
-                print("instructions: not counted (valgrind is not installed, or it failed)")
-        for n, (name, seconds) in enumerate(zip(peers, peer_times)):
-            print(f"{name} / lgcontent: {seconds / one:.1f}x faster with 1 job, {seconds / default:.1f}x with"
-                  f" {cores} jobs (the default); in the same round, with {cores} jobs: {_median_of(rounds, 4 + n, 3)}")
+        time_the_corpus(args, python, lgcontent, cores, pages, record, add)
     if args.big:
-        with tempfile.TemporaryDirectory() as folder:
-            big = replicate(args.pages, Path(folder), args.big)
-            print(f"\n{args.big} pages (the corpus copied round and round):")
-            # One job and all the cores in turn, as the floor and one job above: their ratio
-            # is the target, and the shared machine's speed drifts over minutes.
-            # And the machine's own ceiling for the same work: as many one-job processes as
-            # cores, started together, each on its share of the copies (no coordination, so
-            # what the machine gives two processes at that moment).
-            copies = sorted(big.iterdir())
-            shares = AtOnce([[*lgcontent, "--jobs", "1", *map(str, copies[n::cores])] for n in range(cores)])
-            timings, rounds = interleaved([([*lgcontent, "--jobs", "1", str(big)], {}, None),
-                                           ([*lgcontent, "--jobs", str(cores), str(big)], {}, None),
-                                           (shares, {}, None)], args.repeat)
-            big_one = record(f"lgcontent, {args.big} pages, 1 job", *timings[0][:2])
-            big_many = record(f"lgcontent, {args.big} pages, {cores} jobs", *timings[1][:2])
-            ceiling = record(f"{cores} one-job processes at once, on shares", *timings[2][:2])
-            big_kept = add(f"lgcontent, {args.big} pages, {cores} jobs, --cache, no page changed",
-                           [*lgcontent, "--jobs", str(cores), "--cache", str(big)])
-            print(f"\n{cores} jobs / 1 job on {args.big} pages: {big_one / big_many:.2f}x faster (target: 1.7x)")
-            print(f"{cores} jobs / 1 job in the same round: {_median_of(rounds, 0, 1)}")
-            print(f"the machine's ceiling: {cores} one-job processes at once on shares / 1 job:"
-                  f" {big_one / ceiling:.2f}x faster; in the same round: {_median_of(rounds, 0, 2)}")
-            print(f"{cores} jobs / that ceiling: {ceiling / big_many:.0%}; in the same round:"
-                  f" {_median_of(rounds, 2, 1)}")
-            print(f"{cores} jobs, --cache and no page changed / without --cache: {big_many / big_kept:.1f}x faster")
-            memory = {name: mb for name, _, mb in rows}
-            small_mb = memory.get("lgcontent, default packs, 1 job")
-            big_mb = memory[f"lgcontent, {args.big} pages, 1 job"]
-            if small_mb is not None:
-                print(f"peak memory, {len(pages)} pages -> {args.big} pages (1 job): {small_mb} MB -> {big_mb} MB")
+        time_the_copies(args, lgcontent, cores, pages, rows, record, add)
 
 
 if __name__ == "__main__":
