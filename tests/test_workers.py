@@ -123,3 +123,27 @@ def test_each_worker_finishes_when_the_work_is_done(tmp_path: Path, consume: str
         results.close()
     finished = list(tmp_path.glob("finished-*"))
     assert len(finished) == 2 and os.getpid() not in {int(p.name.split("-")[1]) for p in finished}
+
+
+def _unpicklable_for(*victims: int):
+    def work(n: int) -> object:
+        return (lambda: n) if n in victims else n  # a function made here cannot be pickled
+    return work
+
+
+def test_a_result_that_cannot_be_sent_costs_only_its_item() -> None:
+    # Results go back a chunk at a time: one that cannot be pickled must not take its
+    # chunk's other results with it.
+    results = list(run_in_workers(_unpicklable_for(5), list(range(12)), 2, 4, _lost))
+    assert results[5].startswith("lost 5: its result could not be sent back")
+    assert [r for n, r in enumerate(results) if n != 5] == [n for n in range(12) if n != 5]
+
+
+@pytest.mark.parametrize("victim", [0, 1, 6, 7, 8])
+def test_the_done_items_of_a_dead_workers_chunk_are_not_lost(victim: int) -> None:
+    # Chunks of 8: a death at the start, inside or at the end of one. The items of the
+    # chunk done before it were not sent back yet; they are checked again, and only the
+    # item the worker was on is lost.
+    results = list(run_in_workers(_dies_on(victim), list(range(24)), 2, 8, _lost))
+    assert results[victim] == f"lost {victim}: the process checking it was stopped by SIGKILL"
+    assert [r for n, r in enumerate(results) if n != victim] == [n * n for n in range(24) if n != victim]

