@@ -96,18 +96,16 @@ def _send_answers(connection: Connection, answers: list[tuple[int, object]]) -> 
     own, that one as a failure. (Pickling comes before any byte is written.)"""
     try:
         connection.send(answers)
-        return
     except OSError:
-        raise
-    except Exception:
-        pass
-    for index, result in answers:
-        try:
-            connection.send([(index, result)])
-        except OSError:
-            raise
-        except Exception as exc:  # this result cannot be pickled
-            connection.send([(index, _Failed(f"its result could not be sent back ({exc})"))])
+        raise  # (the parent has gone)
+    except Exception:  # a result that cannot be pickled
+        for index, result in answers:
+            try:
+                connection.send([(index, result)])
+            except OSError:
+                raise
+            except Exception as exc:  # this one
+                connection.send([(index, _Failed(f"its result could not be sent back ({exc})"))])
 
 
 def _death(process: multiprocessing.process.BaseProcess) -> str:
