@@ -12,7 +12,7 @@ parent stops them when it is interrupted, so the user sees one clean message.
 
 A worker sends the results of a chunk of items together: one message, and one wake-up of
 the parent, for several pages (on 10,000 pages this took the parent's CPU time from about
-2.5 s to 1.5 s). So that a worker that dies still costs only the item it was on, it
+2.5 s to 1.6 s). So that a worker that dies still costs only the item it was on, it
 writes the number of each item it starts in memory it shares with the parent; the items
 of its chunk that it had done are checked again by another.
 """
@@ -192,7 +192,7 @@ def run_in_workers(work: Callable[[Item], Result], items: list[Item], jobs: int,
         if worker.pending:
             # The item it was on; if that is not known (it died between chunks), the next
             # one: each death costs an item, so workers that die at once cannot loop for ever.
-            at = next((n for n, (index, _) in enumerate(worker.pending) if index == on), 0)
+            at = next((n for n, (number, _) in enumerate(worker.pending) if number == on), 0)
             index, item = worker.pending[at]
             done[index] = lost(item, _death(worker.process))
             del worker.pending[at]
